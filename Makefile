@@ -1,0 +1,98 @@
+# The Builders' Guide companion. Two commands matter:
+#   make lab    set everything up, then open JupyterLab on the overview notebook
+#   make test   set everything up, then run the whole test suite
+# `make help` lists the rest.
+
+PYTHON_FOR_VENV ?= python3
+VENV := .venv
+ifeq ($(OS),Windows_NT)
+  BIN := $(VENV)/Scripts
+else
+  BIN := $(VENV)/bin
+endif
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+WORKERS ?= 2
+KERNEL := builders-guide
+# Same options for `make test` and `make test-gpu`: strict nbval (outputs compared), in parallel.
+PYTEST := $(PY) -m pytest -n $(WORKERS) --dist loadscope \
+	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
+	--nbval-cell-timeout 300
+
+.PHONY: help setup lab test test-gpu regen lint format bench links sync-id lock clean
+
+help:
+	@echo "make lab       set up .venv (once) and open JupyterLab on the overview notebook"
+	@echo "make test      set up .venv (once) and run unit tests and every notebook (strict nbval)"
+	@echo "make test-gpu  the same suite on a CUDA machine, plus the GPU-only unit tests"
+	@echo "make regen     re-execute every notebook in place to refresh its stored outputs"
+	@echo "make sync-id   carry code, tags and outputs from notebooks/en to notebooks/id"
+	@echo "make links     rewrite badges and setup cells from links.toml"
+	@echo "make lint      ruff over the helpers, tests, tools and notebooks"
+	@echo "make bench     time each notebook, the helpers' import, and the test suite"
+	@echo "make clean     remove .venv and caches"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock helpers/pyproject.toml
+	@echo "==> [1/4] Creating the virtual environment $(VENV) (if it is missing)"
+	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	@echo "==> [2/4] Installing the locked versions from requirements.lock (torch, jupyterlab, nbval, ...)"
+	@echo "          The first time this downloads a few hundred MB; pip shows its progress."
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements.lock
+	@echo "==> [3/4] Installing the helper package from ./helpers in editable mode"
+	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e ./helpers
+	@echo "==> [4/4] Registering the Jupyter kernel '$(KERNEL)' and warming matplotlib's font cache"
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (builders-guide)"
+	$(PY) -c "import matplotlib.pyplot"
+	@touch $(STAMP)
+	@echo "==> Environment ready."
+
+lab: $(STAMP)
+	@echo "==> Opening JupyterLab on the overview notebook (Ctrl-C to stop)"
+	$(PY) -m jupyter lab notebooks/en/00-builders-guide.ipynb
+
+test: $(STAMP)
+	@echo "==> Running the unit tests and every notebook under strict nbval ($(WORKERS) workers)"
+	$(PYTEST) tests notebooks
+
+test-gpu: $(STAMP)
+	@echo "==> Checking for a CUDA device"
+	@$(PY) tools/require_cuda.py
+	@echo "==> Running the same strict suite on CUDA, GPU-only unit tests included"
+	$(PYTEST) --require-gpu tests notebooks
+
+regen: $(STAMP)
+	@echo "==> Re-executing the notebooks in place"
+	$(PY) tools/regen.py
+
+sync-id: $(STAMP)
+	@echo "==> Carrying code cells, tags and outputs from notebooks/en to notebooks/id"
+	$(PY) tools/sync_id.py
+
+links: $(STAMP)
+	@echo "==> Rewriting badges and setup cells from links.toml"
+	$(PY) tools/links.py
+
+lint: $(STAMP)
+	@echo "==> ruff check and ruff format --check"
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check helpers tests tools benchmarks
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format helpers tests tools benchmarks
+
+bench: $(STAMP)
+	@echo "==> Benchmarks: notebook times, import cost, test suite (takes a few minutes)"
+	$(PY) benchmarks/run.py
+
+lock: $(STAMP)
+	@echo "==> Rewriting requirements.lock from the current environment"
+	$(PY) tools/lock.py
+
+clean:
+	@echo "==> Removing $(VENV) and caches"
+	rm -rf $(VENV) .pytest_cache .ruff_cache helpers/*.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +

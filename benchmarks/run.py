@@ -1,0 +1,151 @@
+"""Benchmarks for the companion (what `make bench` runs).
+
+Measures, in one run:
+
+1. each notebook's execution time (a fresh kernel per notebook, run on a temporary copy),
+   and the total;
+2. the cost of `import builders_guide` on top of `import torch` (median of fresh processes);
+3. the warm test suite: the same pytest command as `make test`, timed end to end.
+
+It prints a table and writes `benchmarks/results/<device>.json` (for example `cpu.json`).
+
+    python benchmarks/run.py                 # everything
+    python benchmarks/run.py --skip-suite    # notebooks and import cost only
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import nbcommon as nbc  # noqa: E402
+
+IMPORT_PROBE = """
+import time
+t0 = time.perf_counter()
+import torch
+t1 = time.perf_counter()
+import builders_guide
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1)
+"""
+
+
+def time_notebook(path: Path) -> dict[str, float]:
+    """Run a temporary copy of one notebook; return kernel start-up and cell time (s)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copy(path, copy)
+        nb = nbformat.read(copy, as_version=4)
+        client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                                resources={"metadata": {"path": tmp}})
+        start = time.perf_counter()
+        with client.setup_kernel():
+            started = time.perf_counter()
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type == "code" and nbc.REQUIRES_GPU_TAG not in nbc.tags(cell):
+                    client.execute_cell(cell, index)
+            done = time.perf_counter()
+    return {"kernel_start_s": started - start, "cells_s": done - started}
+
+
+def time_import(repeats: int = 7) -> dict[str, float]:
+    torch_s, helpers_s = [], []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True,
+                             text=True, check=True).stdout.split()
+        torch_s.append(float(out[0]))
+        helpers_s.append(float(out[1]))
+    return {
+        "torch_median_s": statistics.median(torch_s),
+        "builders_guide_over_torch_median_s": statistics.median(helpers_s),
+        "repeats": repeats,
+    }
+
+
+def time_suite() -> dict[str, float | int]:
+    command = [
+        sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope", "--nbval",
+        "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval-sanitize.cfg",
+        "tests", "notebooks",
+    ]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    return {"seconds": seconds, "exit_code": result.returncode, "summary": summary}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-suite", action="store_true", help="do not time the test suite")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "cpu.json")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    report: dict = {
+        "date": dt.date.today().isoformat(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(terse=True),
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "torch_threads": torch.get_num_threads(),
+        },
+        "notebooks": {},
+    }
+    paths = list(nbc.notebook_paths())
+    print(f"[1/3] Running {len(paths)} notebooks, one fresh kernel each")
+    for i, path in enumerate(paths, 1):
+        timing = time_notebook(path)
+        report["notebooks"][nbc.repo_path(path)] = timing
+        print(f"  [{i}/{len(paths)}] {nbc.repo_path(path):<50} {timing['cells_s']:6.2f} s "
+              f"(+{timing['kernel_start_s']:.2f} s kernel start)")
+    cells = [t["cells_s"] for t in report["notebooks"].values()]
+    starts = [t["kernel_start_s"] for t in report["notebooks"].values()]
+    report["notebooks_total_cells_s"] = sum(cells)
+    report["notebooks_total_with_kernels_s"] = sum(cells) + sum(starts)
+
+    print("[2/3] Import cost: builders_guide on top of torch (fresh processes)")
+    report["import"] = time_import()
+    imp = report["import"]
+    print(f"  torch {imp['torch_median_s'] * 1e3:.0f} ms, "
+          f"builders_guide +{imp['builders_guide_over_torch_median_s'] * 1e3:.0f} ms (median)")
+
+    if args.skip_suite:
+        print("[3/3] Test suite: skipped (--skip-suite)")
+    else:
+        print("[3/3] The warm test suite, as `make test` runs it (a minute or two)")
+        report["suite"] = time_suite()
+        print(f"  {report['suite']['seconds']:.0f} s: {report['suite']['summary']}")
+
+    print()
+    print(f"{'notebook':<52}{'cells (s)':>10}")
+    for name, timing in report["notebooks"].items():
+        print(f"{name:<52}{timing['cells_s']:>10.2f}")
+    print(f"{'total':<52}{report['notebooks_total_cells_s']:>10.2f}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

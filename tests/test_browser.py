@@ -1,0 +1,150 @@
+"""End to end, as a learner does it: JupyterLab in a real browser runs the overview notebook.
+
+The test starts `jupyter lab` on 127.0.0.1 with a token, over a temporary copy of the
+notebook (so autosave never touches the repository), opens it in headless Chromium through
+Playwright, runs all cells from the Run menu, and checks that no error or stderr output
+appears. It saves a screenshot in its temporary directory.
+
+It needs Debian's `chromium` (Playwright's own browser download cannot work offline);
+where chromium is absent the test is skipped with one line saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbcommon as nbc
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NOTEBOOK = "00-builders-guide.ipynb"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_server(url: str, server: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited early with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"jupyter lab did not answer at {url} within {seconds} s")
+
+
+@pytest.fixture
+def lab(tmp_path: Path):
+    """A JupyterLab server on a temporary copy of the overview notebook."""
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    shutil.copy(nbc.NOTEBOOKS / "en" / NOTEBOOK, work / NOTEBOOK)
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ)
+    for var in (
+        "JUPYTER_CONFIG_DIR",
+        "JUPYTER_RUNTIME_DIR",
+        "JUPYTERLAB_SETTINGS_DIR",
+        "JUPYTERLAB_WORKSPACES_DIR",
+        "IPYTHONDIR",
+    ):
+        env[var] = str(tmp_path / var.lower())
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={work}",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(tmp_path / "jupyter.log", "w")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_server(f"{base}/api/status?token={token}", server)
+        yield {"url": f"{base}/lab/tree/{NOTEBOOK}?token={token}", "dir": tmp_path}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def test_overview_notebook_runs_in_jupyterlab_without_errors(lab) -> None:
+    from playwright.sync_api import sync_playwright
+
+    nb = nbc.read(nbc.NOTEBOOKS / "en" / NOTEBOOK)
+    n_code = sum(1 for c in nb["cells"] if c["cell_type"] == "code")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(lab["url"])
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            page.wait_for_selector(
+                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+            )
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            page.wait_for_function(
+                """n => {
+                    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                        .map(el => el.textContent.trim());
+                    return prompts.length === n && prompts.every(t => /^\\[\\d+\\]:$/.test(t));
+                }""",
+                arg=n_code,
+                timeout=120_000,
+            )
+            errors = page.locator("[data-mime-type='application/vnd.jupyter.error']")
+            stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
+            shot = lab["dir"] / "overview.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert errors.count() == 0, "an error output appeared:\n" + "\n".join(
+                errors.all_inner_texts()
+            )
+            assert stderr.count() == 0, "stderr output appeared:\n" + "\n".join(
+                stderr.all_inner_texts()
+            )
+            assert page.locator(".jp-OutputArea-output img").count() >= 1, "no figure rendered"
+            assert shot.stat().st_size > 10_000
+        finally:
+            browser.close()
