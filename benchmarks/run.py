@@ -7,7 +7,8 @@ Measures, in one run:
 2. the cost of `import builders_guide` on top of `import torch` (median of fresh processes);
 3. the warm test suite: the same pytest command as `make test`, timed end to end.
 
-It prints a table and writes `benchmarks/results/<device>.json` (for example `cpu.json`).
+It prints a table and writes `benchmarks/results/cpu.json`. Where CUDA is present it also
+runs `benchmarks/cuda.py`, which writes `benchmarks/results/cuda-<gpu>.json`.
 
     python benchmarks/run.py                 # everything
     python benchmarks/run.py --skip-suite    # notebooks and import cost only
@@ -135,6 +136,13 @@ def main(argv: list[str] | None = None) -> int:
         print("[3/3] The warm test suite, as `make test` runs it (a minute or two)")
         report["suite"] = time_suite()
         print(f"  {report['suite']['seconds']:.0f} s: {report['suite']['summary']}")
+
+    if torch.cuda.is_available():
+        print("CUDA is present: measuring the GPU as well (benchmarks/cuda.py)")
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import cuda
+
+        cuda.main([])
 
     print()
     print(f"{'notebook':<52}{'cells (s)':>10}")

@@ -37,6 +37,7 @@ from builders_guide.devices import (
     try_gpu,
     versions,
 )
+from builders_guide.gpu_results import GpuResultsError, plot_gpu_results, read_gpu_results
 from builders_guide.init import LazyInitError, has_uninitialized, init_layers, materialize
 from builders_guide.params import ParamRow, ParamTable, count_params, param_table, tied_groups
 from builders_guide.plotting import bar_timings, hist_params, plot, set_figsize
@@ -49,6 +50,7 @@ __all__ = [
     "CheckpointNotFoundError",
     "CorruptCheckpointError",
     "DeviceError",
+    "GpuResultsError",
     "LazyInitError",
     "NotACheckpointError",
     "ParamRow",
@@ -76,6 +78,8 @@ __all__ = [
     "num_gpus",
     "param_table",
     "plot",
+    "plot_gpu_results",
+    "read_gpu_results",
     "save",
     "save_training_state",
     "set_figsize",

@@ -84,7 +84,7 @@ _EN: dict[str, str] = {
     "raised": "calling {call} raised {error}",
     "timeout": "calling {call} took longer than {seconds:g} s — is there an endless loop?",
     "hint_raised": "Read the error above: it says what went wrong. Fix that line, then run the check again.",
-    "hint_timeout": "Look for a loop whose condition never becomes false, or a call that waits forever. If the kernel stays busy afterwards, restart it.",
+    "hint_timeout": "Look for a loop whose condition never becomes False, or a call that waits forever. If the kernel stays busy afterwards, restart it.",
     "builds_module": "{call} builds an nn.Module",
     "not_module": "{call} returned {got}, not an nn.Module",
     "hint_return_module": "Return the model you built (return net). A function without return gives None.",
@@ -240,16 +240,16 @@ _ID: dict[str, str] = {
     "got_function": "fungsi {name}",
     "got_class": "kelas {name}",
     "got_value": "sebuah nilai bertipe {name}",
-    "want_class": "yang diharapkan sebuah kelas (turunan nn.Module), tetapi yang diberikan {got}",
-    "want_function": "yang diharapkan sebuah fungsi, tetapi yang diberikan {got}",
+    "want_class": "seharusnya berupa kelas (turunan nn.Module), tetapi yang diberikan adalah {got}",
+    "want_function": "seharusnya berupa fungsi, tetapi yang diberikan adalah {got}",
     "hint_pass_class": "Berikan kelasnya sendiri ({name}), bukan objek yang dibuat darinya ({name}(...)).",
     "hint_define_class": "Definisikan kelas turunan nn.Module, class MyLayer(nn.Module): ..., lalu berikan kelas tersebut.",
     "hint_pass_function": "Berikan fungsinya sendiri tanpa memanggilnya: check(my_function), bukan check(my_function(...)).",
     # running the learner's code
     "raised": "saat memanggil {call} muncul {error}",
-    "timeout": "pemanggilan {call} butuh lebih dari {seconds:g} detik — apakah ada loop yang tidak pernah berhenti?",
+    "timeout": "pemanggilan {call} memakan waktu lebih dari {seconds:g} detik — apakah ada loop yang tidak pernah berhenti?",
     "hint_raised": "Baca pesan galat di atas: pesan itu menyebutkan apa yang salah. Perbaiki baris tersebut, lalu jalankan pemeriksaan lagi.",
-    "hint_timeout": "Cari loop yang kondisinya tidak pernah menjadi salah, atau pemanggilan yang menunggu selamanya. Jika kernel tetap sibuk sesudahnya, mulai ulang (restart) kernel.",
+    "hint_timeout": "Cari loop yang kondisinya tidak pernah bernilai False, atau pemanggilan yang menunggu selamanya. Jika kernel tetap sibuk sesudahnya, mulai ulang (restart) kernel.",
     "builds_module": "{call} menghasilkan sebuah nn.Module",
     "not_module": "{call} mengembalikan {got}, bukan nn.Module",
     "hint_return_module": "Kembalikan model yang Anda buat (return net). Fungsi tanpa return menghasilkan None.",
@@ -258,7 +258,7 @@ _ID: dict[str, str] = {
     "hint_return_tensor": "forward harus mengembalikan sebuah tensor; apakah Anda lupa menulis return?",
     "shape_ok": "{call} berbentuk {shape}",
     "shape_bad": "{call} berbentuk {got}, seharusnya {expected}",
-    "dtype_bad": "{call} ber-dtype {got}, seharusnya {expected}",
+    "dtype_bad": "{call} memiliki dtype {got}, seharusnya {expected}",
     "detached": "keluaran {call} terputus dari autograd (requires_grad bernilai False)",
     "hint_detached": "Hitung keluaran dari parameter layer dengan operasi tensor; hindari .data, .detach(), .item(), dan torch.no_grad() di dalam forward.",
     # parallel_module
@@ -292,8 +292,8 @@ _ID: dict[str, str] = {
     # registered_layers
     "reg_count_bad": "model memiliki {found} nilai parameter, seharusnya {expected}",
     "reg_count_ok": "model mendaftarkan seluruh {expected} nilai parameter",
-    "reg_state_bad": "state_dict() memuat {weights} weight dan {biases} bias, seharusnya masing-masing {n}",
-    "reg_state_ok": "state_dict() memuat {n} weight dan {n} bias",
+    "reg_state_bad": "state_dict() memuat {weights} bobot dan {biases} bias, seharusnya masing-masing {n}",
+    "reg_state_ok": "state_dict() memuat {n} bobot dan {n} bias",
     "reg_values_ok": "forward menghitung Linear, ReLU, ..., Linear tanpa ReLU setelah layer terakhir",
     "reg_values_bad": "keluarannya berbeda dari Linear, ReLU, ..., Linear (ReLU di antara layer, tidak ada setelah layer terakhir)",
     "reg_double_bad": "setelah .to(torch.float64), masih ada {count} parameter yang bukan float64",
@@ -317,23 +317,23 @@ _ID: dict[str, str] = {
     "mix_leaf_bad": "setelah {call}, m.weight bukan lagi nn.Parameter daun (leaf) yang memerlukan gradien",
     "mix_leaf_ok": "m.weight tetap nn.Parameter daun (leaf) yang memerlukan gradien",
     "mix_shape_bad": "setelah {call}, m.weight berbentuk {got} dengan dtype {dtype}, seharusnya (500, 400) dan torch.float32",
-    "mix_zero_bad": "{frac:.3f} dari weight bernilai tepat 0, seharusnya sekitar 0.5 (± 0.03)",
-    "mix_zero_ok": "sekitar separuh weight bernilai tepat 0",
-    "mix_pos_bad": "{frac:.3f} dari weight berada di [5, 10], seharusnya sekitar 0.25 (± 0.03)",
-    "mix_pos_ok": "sekitar seperempat weight berada di [5, 10]",
-    "mix_neg_bad": "{frac:.3f} dari weight berada di [-10, -5], seharusnya sekitar 0.25 (± 0.03)",
-    "mix_neg_ok": "sekitar seperempat weight berada di [-10, -5]",
-    "mix_other_bad": "{count} weight tidak bernilai 0 dan tidak berada di [5, 10] maupun [-10, -5]",
-    "mix_other_ok": "tidak ada weight di luar nilai-nilai itu",
-    "mix_mean_bad": "weight di {tail} memiliki rata-rata {mean:.2f}, seharusnya sekitar {expected} (seragam di dalam ekor)",
-    "mix_mean_ok": "di dalam setiap ekor, weight tampak tersebar seragam (rata-rata mendekati ±7.5)",
+    "mix_zero_bad": "{frac:.3f} dari bobot bernilai tepat 0, seharusnya sekitar 0.5 (± 0.03)",
+    "mix_zero_ok": "sekitar separuh bobot bernilai tepat 0",
+    "mix_pos_bad": "{frac:.3f} dari bobot berada di [5, 10], seharusnya sekitar 0.25 (± 0.03)",
+    "mix_pos_ok": "sekitar seperempat bobot berada di [5, 10]",
+    "mix_neg_bad": "{frac:.3f} dari bobot berada di [-10, -5], seharusnya sekitar 0.25 (± 0.03)",
+    "mix_neg_ok": "sekitar seperempat bobot berada di [-10, -5]",
+    "mix_other_bad": "{count} bobot tidak bernilai 0 dan tidak berada di [5, 10] maupun [-10, -5]",
+    "mix_other_ok": "tidak ada bobot di luar nilai-nilai itu",
+    "mix_mean_bad": "bobot di {tail} memiliki rata-rata {mean:.2f}, seharusnya sekitar {expected} (seragam di dalam ekor)",
+    "mix_mean_ok": "di dalam setiap ekor, bobot tampak tersebar seragam (rata-rata mendekati ±7.5)",
     "mix_bias_bad": "bias diubah menjadi nilai bukan nol",
     "mix_bias_ok": "bias tidak diubah atau bernilai nol",
     "hint_mix_start": "Di dalam with torch.no_grad(): isi m.weight secara seragam di [-10, 10] dengan nn.init.uniform_, lalu kalikan dengan (m.weight.abs() >= 5).",
     "hint_mix_no_grad": "Mengubah parameter secara in-place memerlukan with torch.no_grad(): di sekitar baris-baris tersebut.",
     "hint_mix_leaf": "Ubah nilainya secara in-place di dalam with torch.no_grad(): (misalnya m.weight *= mask), alih-alih memasang tensor baru ke m.weight.",
-    "hint_mix_dist": "Ambil setiap weight secara seragam dari [-10, 10], lalu jadikan 0 yang nilai mutlaknya kurang dari 5: separuh menjadi 0, seperempat jatuh di setiap ekor.",
-    "hint_mix_bias": "Latihan ini hanya menyangkut weight; biarkan m.bias apa adanya atau jadikan nol.",
+    "hint_mix_dist": "Ambil setiap bobot secara seragam dari [-10, 10], lalu jadikan 0 yang nilai mutlaknya kurang dari 5: separuh menjadi 0, seperempat jatuh di setiap ekor.",
+    "hint_mix_bias": "Latihan ini hanya menyangkut bobot (m.weight); biarkan m.bias apa adanya atau jadikan nol.",
     # lazy_mlp
     "lazy_bad": "model yang baru dibuat tidak memiliki parameter yang belum diinisialisasi (lazy)",
     "lazy_ok": "model yang baru dibuat memiliki parameter yang belum diinisialisasi (lazy)",
@@ -382,11 +382,11 @@ _ID: dict[str, str] = {
     "nl_values_ok": "nilainya sama dengan torch.stack([g.norm() for g in grads])",
     "nl_values_bad": "nilainya berbeda dari norma L2 setiap gradien, torch.stack([g.norm() for g in grads])",
     "nl_sync_bad": "fungsi Anda memindahkan nilai ke host sebanyak {count} kali ({calls})",
-    "nl_sync_ok": "tidak ada nilai yang meninggalkan device selama perhitungan",
-    "nl_device_bad": "untuk masukan di device 'meta', hasilnya berada di device '{device}'",
-    "nl_device_ok": "hasilnya tetap berada di device masukan (diuji dengan device 'meta')",
+    "nl_sync_ok": "tidak ada nilai yang meninggalkan perangkat (device) selama perhitungan",
+    "nl_device_bad": "untuk masukan di perangkat 'meta', hasilnya berada di perangkat '{device}'",
+    "nl_device_ok": "hasilnya tetap berada di perangkat masukan (diuji dengan perangkat 'meta')",
     "hint_nl_start": "Hitung setiap norma dengan g.norm(), lalu kumpulkan dengan torch.stack([...]).",
-    "hint_nl_sync": "Simpan log di device: torch.stack(...) lalu satu kali transfer di akhir. .item(), .tolist(), .cpu(), .numpy(), dan float() masing-masing menunggu device.",
+    "hint_nl_sync": "Simpan log di perangkat: torch.stack(...) lalu satu kali transfer di akhir. .item(), .tolist(), .cpu(), .numpy(), dan float() masing-masing menunggu perangkat.",
     "hint_nl_shape": "Kembalikan satu norma untuk setiap gradien dalam tensor 1-D: torch.stack([g.norm() for g in grads]).",
     "hint_nl_values": "Gunakan norma L2 dari seluruh tensor, g.norm(), bukan kuadratnya atau norma per baris.",
     "hint_nl_device": "Bangun hasilnya dari masukan dengan torch.stack; torch.tensor([...]) dan torch.zeros(n) membuatnya di CPU.",
@@ -463,9 +463,17 @@ def _is_placeholder(obj: object) -> bool:
     return obj is None or obj is ... or obj is NotImplemented
 
 
+def _attr(obj: object, name: str) -> Any:
+    """``getattr(obj, name, None)`` that survives objects whose attribute lookup raises."""
+    try:
+        return getattr(obj, name, None)
+    except Exception:
+        return None
+
+
 def _is_stub(func: object) -> bool:
     """True for a Python function whose body is only ``...``, ``pass`` or a docstring."""
-    code = getattr(func, "__code__", None)
+    code = _attr(func, "__code__")
     if not isinstance(code, types.CodeType):
         return False
     import dis
@@ -486,7 +494,7 @@ def _is_placeholder_error(error: NotImplementedError) -> bool:
 
 
 def _name(obj: object, default: str) -> str:
-    name = getattr(obj, "__name__", None)
+    name = _attr(obj, "__name__")
     return name if isinstance(name, str) and name.isidentifier() else default
 
 
@@ -497,7 +505,7 @@ def _describe(obj: object) -> str:
     if isinstance(obj, type):
         return _msg("got_class", name=obj.__name__)
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
-        return _msg("got_function", name=getattr(obj, "__name__", "?"))
+        return _msg("got_function", name=_attr(obj, "__name__"))
     if isinstance(obj, nn.Module):
         return _msg("got_instance", name=type(obj).__name__)
     return _msg("got_value", name=type(obj).__name__)
@@ -507,11 +515,16 @@ _ADDRESS = re.compile(r"\s*\bat 0x[0-9a-fA-F]+|0x[0-9a-fA-F]{6,}")
 
 
 def _one_line(error: BaseException) -> str:
-    """``TypeError: first line of the message``, without memory addresses, at most ~160 chars."""
+    """``TypeError: first line of the message``, without memory addresses, at most ~200 chars.
+
+    A first line that ends in a colon announces the next one, which is kept too.
+    """
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):
+        lines[0] += " " + lines[1]
     text = _ADDRESS.sub("", lines[0]) if lines else ""
-    if len(text) > 160:
-        text = text[:157] + "..."
+    if len(text) > 200:
+        text = text[:197] + "..."
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
@@ -593,7 +606,7 @@ def _exercise(
 
 def _need_module_class(report: _Report, cls: object) -> None:
     if isinstance(cls, type) and issubclass(cls, nn.Module):
-        forward = getattr(cls, "forward", None)
+        forward = _attr(cls, "forward")
         if forward is getattr(nn.Module, "forward", None) or _is_stub(forward):
             raise _Unsolved
         return
@@ -642,6 +655,8 @@ def _tensor_out(
 
 
 def _close(actual: torch.Tensor, expected: torch.Tensor) -> bool:
+    if actual.is_complex() != expected.is_complex():
+        return False
     try:
         actual = actual.detach().to(device=expected.device, dtype=expected.dtype)
         return bool(torch.allclose(actual, expected, rtol=1e-4, atol=1e-5))
@@ -1120,7 +1135,7 @@ def _lazy_mlp(report: _Report, fn: Any) -> None:
         if not isinstance(model, nn.Module):
             report.fail("not_module", "hint_return_module", call=call, got=_describe(model))
         X = torch.randn(5, features, generator=generator)
-        where = f"model(X) for X of shape (5, {features})"
+        where = f"model(torch.randn(5, {features}))"
         out = _run(report, where, _grad_enabled_call(model, X))
         _tensor_out(report, where, out, (5, 10), "hint_lazy_out")
 
@@ -1225,7 +1240,7 @@ def _fourier_half(report: _Report, cls: Any) -> None:
     for n in (8, 16):
         X = torch.randn(3, n, generator=generator)
         expected = torch.fft.fft(X, dim=-1)[..., : n // 2]
-        where = f"layer(X) for X of shape (3, {n})"
+        where = f"layer(torch.randn(3, {n}))"
         out = _run(report, where, _grad_enabled_call(layer, X))
         out = _tensor_out(report, where, out, tuple(expected.shape), "hint_ft_shape")
         if not out.is_complex():
@@ -1288,7 +1303,10 @@ def _partial_load(report: _Report, fn: Any) -> None:
     given = {key: value.clone() for key, value in source.items()}
     call = f"{_name(fn, 'fn')}(state_dict, model)"
 
-    result = _run(report, call, fn, given, model, hint_for=lambda error: "hint_pl_raised")
+    def hint_for(error: BaseException) -> str:
+        return "hint_pl_raised" if "state_dict" in str(error) else "hint_raised"
+
+    result = _run(report, call, fn, given, model, hint_for=hint_for)
     report.ok("pl_ran", call=call)
     if result is not model:
         hint = "hint_pl_return" if result is None else "hint_pl_start"
@@ -1393,7 +1411,8 @@ def _norm_log(report: _Report, fn: Any) -> None:
     report.ok("nl_sync_ok")
 
     meta = [torch.empty(shape, device="meta") for shape in shapes]
-    where = f"{_name(fn, 'fn')}(grads on 'meta')"
+    torch.stack([g.norm() for g in meta])  # the first use of 'meta' is slow; not theirs to pay
+    where = f"{_name(fn, 'fn')}([g.to('meta') for g in grads])"
     out = _run(report, where, fn, meta, hint_for=lambda error: "hint_nl_device")
     if not isinstance(out, torch.Tensor) or out.device.type != "meta":
         device = out.device.type if isinstance(out, torch.Tensor) else "-"

@@ -1,0 +1,149 @@
+"""GPU measurements near the hardware's limit (run by `make bench` where CUDA is present).
+
+Writes ``benchmarks/results/cuda-<gpu>.json`` in the format that
+``builders_guide.gpu_results`` reads and the GPU notebook draws:
+
+- timing agreement: ``bg.benchmark``'s median for a CUDA matmul against CUDA events;
+- matmul throughput: an n×n×n bf16 matmul through ``bg.matmul_tflops`` against the best
+  PyTorch reaches in the same run (back-to-back launches timed with CUDA events), and the
+  ratio to the dense bf16 peak; fp32 with TF32 on and off;
+- host-to-device copy bandwidth from pinned and from pageable memory;
+- the cost of a host-device sync on every step against one sync at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import statistics
+import sys
+from pathlib import Path
+
+import torch
+
+import builders_guide as bg
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = "builders-guide/cuda-bench/1"
+# Dense (no sparsity) bf16 tensor-core peaks, TFLOP/s, from the vendors' data sheets.
+BF16_PEAK = {"H100": 989.4, "H200": 989.4, "A100": 312.0, "L4": 121.0, "T4": 65.0}
+# Host-to-device link: PCIe 5.0 x16 is 64 GB/s each way in theory, PCIe 4.0 x16 is 32.
+LINK_LIMIT_GBPS = {"H100": 64.0, "H200": 64.0, "A100": 32.0, "L4": 32.0, "T4": 16.0}
+
+
+def cuda_events_median(fn, repeats: int = 50, warmup: int = 10) -> float:
+    """Median seconds per call of `fn`, each call bracketed by its own CUDA events."""
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(repeats):
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        fn()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end) / 1e3)
+    return statistics.median(times)
+
+
+def best_matmul_tflops(n: int, dtype: torch.dtype, launches: int = 50) -> float:
+    """The best PyTorch reaches: many back-to-back matmuls, one pair of CUDA events."""
+    a = torch.randn(n, n, device="cuda", dtype=dtype)
+    b = torch.randn(n, n, device="cuda", dtype=dtype)
+    out = torch.empty(n, n, device="cuda", dtype=dtype)
+    best = 0.0
+    for _ in range(3):
+        seconds = cuda_events_median(lambda: [torch.mm(a, b, out=out) for _ in range(launches)],
+                                     repeats=5, warmup=1) / launches
+        best = max(best, 2 * n**3 / seconds / 1e12)
+    return best
+
+
+def copy_gbps(megabytes: int, pinned: bool) -> float:
+    host = torch.empty(megabytes * 2**20, dtype=torch.uint8, pin_memory=pinned)
+    dev = torch.empty_like(host, device="cuda")
+    seconds = cuda_events_median(lambda: dev.copy_(host, non_blocking=pinned), repeats=20)
+    return host.numel() / seconds / 1e9
+
+
+def sync_cost(steps: int = 200) -> tuple[float, float]:
+    x = torch.randn(256, 256, device="cuda")
+    w = torch.randn(256, 256, device="cuda") / 16
+
+    def every_step() -> None:
+        y = x
+        for _ in range(steps):
+            y = torch.tanh(y @ w)
+            y.norm().item()  # a host-device sync on every step
+
+    def once() -> None:
+        y, norms = x, []
+        for _ in range(steps):
+            y = torch.tanh(y @ w)
+            norms.append(y.norm())
+        torch.stack(norms).cpu()  # one sync at the end
+
+    return (bg.benchmark(every_step, device="cuda").median, bg.benchmark(once, device="cuda").median)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=8192)
+    args = parser.parse_args(argv)
+    if not torch.cuda.is_available():
+        print("benchmarks/cuda.py: no CUDA device visible; nothing to measure.")
+        return 1
+    name = torch.cuda.get_device_name(0)
+    family = next((k for k in BF16_PEAK if k in name), None)
+    print(f"CUDA measurements on {name}")
+
+    n = args.n
+    a = torch.randn(4096, 4096, device="cuda")
+    b = torch.randn(4096, 4096, device="cuda")
+    helper = bg.benchmark(torch.mm, a, b, device="cuda", min_run_time=1.0).median
+    events = cuda_events_median(lambda: torch.mm(a, b), repeats=100)
+    agreement = {"n": 4096, "benchmark_median_s": helper, "cuda_events_median_s": events,
+                 "relative_difference": abs(helper - events) / events}
+    print(f"  timing: bg.benchmark {helper * 1e3:.3f} ms, CUDA events {events * 1e3:.3f} ms")
+
+    bf16_helper = bg.matmul_tflops(n, torch.bfloat16, "cuda", min_run_time=2.0)
+    bf16_best = best_matmul_tflops(n, torch.bfloat16)
+    previous = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = True
+    tf32_on = bg.matmul_tflops(n, torch.float32, "cuda", min_run_time=2.0)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    tf32_off = bg.matmul_tflops(n, torch.float32, "cuda", min_run_time=2.0)
+    torch.backends.cuda.matmul.allow_tf32 = previous
+    peak = BF16_PEAK.get(family, bf16_best)
+    matmul = {"n": n, "bf16_helper_tflops": bf16_helper, "bf16_reference_tflops": bf16_best,
+              "bf16_peak_tflops": peak, "fp32_tf32_on_tflops": tf32_on,
+              "fp32_tf32_off_tflops": tf32_off}
+    print(f"  bf16 {n}³: bg {bf16_helper:.0f}, best {bf16_best:.0f} TFLOP/s "
+          f"({bf16_helper / bf16_best:.1%} of best, {bf16_helper / peak:.1%} of peak {peak})")
+    print(f"  fp32: TF32 on {tf32_on:.0f}, off {tf32_off:.0f} TFLOP/s")
+
+    copy = {"megabytes": 1024, "pinned_gbps": copy_gbps(1024, True),
+            "pageable_gbps": copy_gbps(1024, False),
+            "link_limit_gbps": LINK_LIMIT_GBPS.get(family, 64.0)}
+    print(f"  copy: pinned {copy['pinned_gbps']:.1f}, pageable {copy['pageable_gbps']:.1f} GB/s")
+
+    every, once = sync_cost()
+    sync = {"steps": 200, "sync_every_step_s": every, "sync_once_s": once}
+    print(f"  sync: every step {every * 1e3:.2f} ms, once {once * 1e3:.2f} ms")
+
+    report = {"schema": SCHEMA, "date": dt.date.today().isoformat(), "gpu": name,
+              "torch": torch.__version__, "cuda": torch.version.cuda or "",
+              "timing_agreement": agreement, "matmul": matmul, "copy": copy, "sync": sync}
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    out = ROOT / "benchmarks" / "results" / f"cuda-{slug}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
