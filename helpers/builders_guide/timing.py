@@ -14,7 +14,6 @@ from types import TracebackType
 from typing import Any
 
 import torch
-from torch.utils import benchmark as torch_benchmark
 
 from builders_guide.devices import best_device, synchronize
 
@@ -189,6 +188,9 @@ def benchmark(
     if device.type not in ("cpu", "cuda", "meta"):
         stmt += "; synchronize(device)"
     synchronize(device)
+    # Imported here: torch.utils.benchmark pulls in setuptools and costs ~0.4 s at import.
+    from torch.utils import benchmark as torch_benchmark
+
     timer = torch_benchmark.Timer(
         stmt=stmt,
         globals={
