@@ -21,9 +21,8 @@ import statistics
 import sys
 from pathlib import Path
 
-import torch
-
 import builders_guide as bg
+import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = "builders-guide/cuda-bench/1"
@@ -56,8 +55,12 @@ def best_matmul_tflops(n: int, dtype: torch.dtype, launches: int = 50) -> float:
     out = torch.empty(n, n, device="cuda", dtype=dtype)
     best = 0.0
     for _ in range(3):
-        seconds = cuda_events_median(lambda: [torch.mm(a, b, out=out) for _ in range(launches)],
-                                     repeats=5, warmup=1) / launches
+        seconds = (
+            cuda_events_median(
+                lambda: [torch.mm(a, b, out=out) for _ in range(launches)], repeats=5, warmup=1
+            )
+            / launches
+        )
         best = max(best, 2 * n**3 / seconds / 1e12)
     return best
 
@@ -86,7 +89,10 @@ def sync_cost(steps: int = 200) -> tuple[float, float]:
             norms.append(y.norm())
         torch.stack(norms).cpu()  # one sync at the end
 
-    return (bg.benchmark(every_step, device="cuda").median, bg.benchmark(once, device="cuda").median)
+    return (
+        bg.benchmark(every_step, device="cuda").median,
+        bg.benchmark(once, device="cuda").median,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,8 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     b = torch.randn(4096, 4096, device="cuda")
     helper = bg.benchmark(torch.mm, a, b, device="cuda", min_run_time=1.0).median
     events = cuda_events_median(lambda: torch.mm(a, b), repeats=100)
-    agreement = {"n": 4096, "benchmark_median_s": helper, "cuda_events_median_s": events,
-                 "relative_difference": abs(helper - events) / events}
+    agreement = {
+        "n": 4096,
+        "benchmark_median_s": helper,
+        "cuda_events_median_s": events,
+        "relative_difference": abs(helper - events) / events,
+    }
     print(f"  timing: bg.benchmark {helper * 1e3:.3f} ms, CUDA events {events * 1e3:.3f} ms")
 
     bf16_helper = bg.matmul_tflops(n, torch.bfloat16, "cuda", min_run_time=2.0)
@@ -118,25 +128,43 @@ def main(argv: list[str] | None = None) -> int:
     tf32_off = bg.matmul_tflops(n, torch.float32, "cuda", min_run_time=2.0)
     torch.backends.cuda.matmul.allow_tf32 = previous
     peak = BF16_PEAK.get(family, bf16_best)
-    matmul = {"n": n, "bf16_helper_tflops": bf16_helper, "bf16_reference_tflops": bf16_best,
-              "bf16_peak_tflops": peak, "fp32_tf32_on_tflops": tf32_on,
-              "fp32_tf32_off_tflops": tf32_off}
-    print(f"  bf16 {n}³: bg {bf16_helper:.0f}, best {bf16_best:.0f} TFLOP/s "
-          f"({bf16_helper / bf16_best:.1%} of best, {bf16_helper / peak:.1%} of peak {peak})")
+    matmul = {
+        "n": n,
+        "bf16_helper_tflops": bf16_helper,
+        "bf16_reference_tflops": bf16_best,
+        "bf16_peak_tflops": peak,
+        "fp32_tf32_on_tflops": tf32_on,
+        "fp32_tf32_off_tflops": tf32_off,
+    }
+    print(
+        f"  bf16 {n}³: bg {bf16_helper:.0f}, best {bf16_best:.0f} TFLOP/s "
+        f"({bf16_helper / bf16_best:.1%} of best, {bf16_helper / peak:.1%} of peak {peak})"
+    )
     print(f"  fp32: TF32 on {tf32_on:.0f}, off {tf32_off:.0f} TFLOP/s")
 
-    copy = {"megabytes": 1024, "pinned_gbps": copy_gbps(1024, True),
-            "pageable_gbps": copy_gbps(1024, False),
-            "link_limit_gbps": LINK_LIMIT_GBPS.get(family, 64.0)}
+    copy = {
+        "megabytes": 1024,
+        "pinned_gbps": copy_gbps(1024, True),
+        "pageable_gbps": copy_gbps(1024, False),
+        "link_limit_gbps": LINK_LIMIT_GBPS.get(family, 64.0),
+    }
     print(f"  copy: pinned {copy['pinned_gbps']:.1f}, pageable {copy['pageable_gbps']:.1f} GB/s")
 
     every, once = sync_cost()
     sync = {"steps": 200, "sync_every_step_s": every, "sync_once_s": once}
     print(f"  sync: every step {every * 1e3:.2f} ms, once {once * 1e3:.2f} ms")
 
-    report = {"schema": SCHEMA, "date": dt.date.today().isoformat(), "gpu": name,
-              "torch": torch.__version__, "cuda": torch.version.cuda or "",
-              "timing_agreement": agreement, "matmul": matmul, "copy": copy, "sync": sync}
+    report = {
+        "schema": SCHEMA,
+        "date": dt.date.today().isoformat(),
+        "gpu": name,
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda or "",
+        "timing_agreement": agreement,
+        "matmul": matmul,
+        "copy": copy,
+        "sync": sync,
+    }
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     out = ROOT / "benchmarks" / "results" / f"cuda-{slug}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -54,8 +54,9 @@ def time_notebook(path: Path) -> dict[str, float]:
         copy = Path(tmp) / path.name
         shutil.copy(path, copy)
         nb = nbformat.read(copy, as_version=4)
-        client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                                resources={"metadata": {"path": tmp}})
+        client = NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": tmp}}
+        )
         start = time.perf_counter()
         with client.setup_kernel():
             started = time.perf_counter()
@@ -69,8 +70,9 @@ def time_notebook(path: Path) -> dict[str, float]:
 def time_import(repeats: int = 7) -> dict[str, float]:
     torch_s, helpers_s = [], []
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True,
-                             text=True, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True, check=True
+        ).stdout.split()
         torch_s.append(float(out[0]))
         helpers_s.append(float(out[1]))
     return {
@@ -82,9 +84,20 @@ def time_import(repeats: int = 7) -> dict[str, float]:
 
 def time_suite() -> dict[str, float | int]:
     command = [
-        sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope", "--nbval",
-        "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval-sanitize.cfg",
-        "tests", "notebooks",
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-n",
+        "2",
+        "--dist",
+        "loadscope",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        "tests/nbval-sanitize.cfg",
+        "tests",
+        "notebooks",
     ]
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -117,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     for i, path in enumerate(paths, 1):
         timing = time_notebook(path)
         report["notebooks"][nbc.repo_path(path)] = timing
-        print(f"  [{i}/{len(paths)}] {nbc.repo_path(path):<50} {timing['cells_s']:6.2f} s "
-              f"(+{timing['kernel_start_s']:.2f} s kernel start)")
+        print(
+            f"  [{i}/{len(paths)}] {nbc.repo_path(path):<50} {timing['cells_s']:6.2f} s "
+            f"(+{timing['kernel_start_s']:.2f} s kernel start)"
+        )
     cells = [t["cells_s"] for t in report["notebooks"].values()]
     starts = [t["kernel_start_s"] for t in report["notebooks"].values()]
     report["notebooks_total_cells_s"] = sum(cells)
@@ -127,8 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     print("[2/3] Import cost: builders_guide on top of torch (fresh processes)")
     report["import"] = time_import()
     imp = report["import"]
-    print(f"  torch {imp['torch_median_s'] * 1e3:.0f} ms, "
-          f"builders_guide +{imp['builders_guide_over_torch_median_s'] * 1e3:.0f} ms (median)")
+    print(
+        f"  torch {imp['torch_median_s'] * 1e3:.0f} ms, "
+        f"builders_guide +{imp['builders_guide_over_torch_median_s'] * 1e3:.0f} ms (median)"
+    )
 
     if args.skip_suite:
         print("[3/3] Test suite: skipped (--skip-suite)")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import matplotlib
 import pytest
-
 from builders_guide import gpu_results
 from builders_guide.gpu_results import GpuResultsError, plot_gpu_results, read_gpu_results
 
@@ -28,7 +27,9 @@ def test_figure_title_names_the_gpu_and_the_date() -> None:
 
     fig = plot_gpu_results(read_gpu_results(FIXTURE))
     try:
-        assert fig._suptitle.get_text().startswith("Measured on FIXTURE GPU (not a measurement), 2000-01-01")
+        assert fig._suptitle.get_text().startswith(
+            "Measured on FIXTURE GPU (not a measurement), 2000-01-01"
+        )
         assert len(fig.axes) == 3
         heights = [p.get_height() for p in fig.axes[0].patches]
         assert heights == [9.0, 10.0, 5.0, 2.0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import builders_guide as bg
 
@@ -30,23 +31,25 @@ def test_every_name_in_all_exists_and_is_documented() -> None:
 
 
 def test_all_lists_the_documented_api() -> None:
-    api = (bg.__file__.rsplit("builders_guide", 1)[0] + "API.md")
-    text = open(api, encoding="utf-8").read()
+    api = Path(bg.__file__).resolve().parent.parent / "API.md"
+    text = api.read_text(encoding="utf-8")
     for name in bg.__all__:
         if name not in {"__version__", "check"}:
             assert f"`{name}`" in text, f"bg.{name} is public but missing from helpers/API.md"
 
 
 def test_import_prints_nothing_and_changes_no_global_state() -> None:
-    result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.strip() == "", f"heavy modules imported eagerly: {result.stdout}"
 
 
 def test_module_entry_point_prints_the_environment_report() -> None:
-    result = subprocess.run([sys.executable, "-m", "builders_guide"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "builders_guide"], capture_output=True, text=True, check=True
+    )
     assert "torch" in result.stdout and "builders_guide" in result.stdout
     assert bg.__version__ in result.stdout

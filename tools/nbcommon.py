@@ -7,9 +7,10 @@ Nothing here executes a notebook; see `regen.py` for that.
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -163,8 +164,15 @@ def normalized_code(code: str) -> list[str]:
             python_lines.append("")
         else:
             python_lines.append(line)
-    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-            tokenize.ENDMARKER, tokenize.ENCODING}
+    skip = {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+        tokenize.ENCODING,
+    }
     stringish = {tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", -1)}
     try:
         stream = tokenize.generate_tokens(io.StringIO("\n".join(python_lines) + "\n").readline)

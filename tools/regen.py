@@ -51,6 +51,24 @@ def trim_traceback(traceback: list[str]) -> list[str]:
     return kept
 
 
+def merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks, as Jupyter shows them, so that stored
+    outputs do not depend on how the kernel happened to flush."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev["name"] == out["name"]
+        ):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(path: Path, has_cuda: bool, timeout: int = 600) -> float:
     """Run one notebook in place and return how long it took, in seconds."""
     nb = nbformat.read(path, as_version=4)
@@ -74,6 +92,8 @@ def execute(path: Path, has_cuda: bool, timeout: int = 600) -> float:
     elapsed = time.perf_counter() - start
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 out["traceback"] = trim_traceback(out["traceback"])

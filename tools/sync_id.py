@@ -15,6 +15,7 @@ included), this script:
     python tools/sync_id.py            # sync and re-execute
     python tools/sync_id.py --check    # report drift only, exit 1 if any
     python tools/sync_id.py --init 03-init-param.ipynb   # start a translation from English
+    python tools/sync_id.py --init solutions/03-init-param.ipynb
 """
 
 from __future__ import annotations
@@ -38,16 +39,20 @@ def drift(en: dict, id_: dict) -> list[str]:
     """Every divergence between the two editions that the rules forbid, cell by cell."""
     problems = []
     if len(en["cells"]) != len(id_["cells"]):
-        problems.append(f"cell count differs: en has {len(en['cells'])}, id has {len(id_['cells'])}")
+        problems.append(
+            f"cell count differs: en has {len(en['cells'])}, id has {len(id_['cells'])}"
+        )
     for i, (a, b) in enumerate(zip(en["cells"], id_["cells"], strict=False)):
         if a["cell_type"] != b["cell_type"]:
             problems.append(f"cell {i}: en is {a['cell_type']}, id is {b['cell_type']}")
             continue
         if nbc.tags(a) != nbc.tags(b):
-            problems.append(f"cell {i}: tags differ: en {sorted(nbc.tags(a))}, id {sorted(nbc.tags(b))}")
-        if a["cell_type"] == "code" and nbc.SETUP_TAG not in nbc.tags(a):
-            if nbc.normalized_code(nbc.source(a)) != nbc.normalized_code(nbc.source(b)):
-                problems.append(f"cell {i}: code differs (comments and prose strings aside)")
+            problems.append(
+                f"cell {i}: tags differ: en {sorted(nbc.tags(a))}, id {sorted(nbc.tags(b))}"
+            )
+        code = a["cell_type"] == "code" and nbc.SETUP_TAG not in nbc.tags(a)
+        if code and nbc.normalized_code(nbc.source(a)) != nbc.normalized_code(nbc.source(b)):
+            problems.append(f"cell {i}: code differs (comments and prose strings aside)")
     return problems
 
 
@@ -84,12 +89,17 @@ def sync(en_path: Path) -> tuple[bool, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report drift, change nothing")
-    parser.add_argument("--init", metavar="NAME", help="copy an English notebook to start a translation")
+    parser.add_argument(
+        "--init",
+        metavar="PATH",
+        help="copy an English notebook (e.g. solutions/03-init-param.ipynb) to start a translation",
+    )
     parser.add_argument("--no-run", action="store_true", help="do not re-execute touched notebooks")
     args = parser.parse_args(argv)
 
     if args.init:
-        src = next((p for p in nbc.notebook_paths(("en",)) if p.name == args.init), None)
+        src = nbc.NOTEBOOKS / "en" / args.init
+        src = src if src.is_file() else None
         if src is None:
             print(f"no English notebook named {args.init}")
             return 1
@@ -123,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         if changed:
             touched.append(id_path)
     for path in missing:
-        print(f"  missing: {path} (start it with --init {Path(path).name})")
+        rel = Path(path).relative_to("notebooks/id").as_posix()
+        print(f"  missing: {path} (start it with --init {rel})")
     if args.check:
         bad = drifted + len(missing)
         print("in step" if not bad else f"{bad} Indonesian notebook(s) out of step")

@@ -129,16 +129,20 @@ def plot_gpu_results(results: dict[str, Any]) -> Figure:
     ax1.set_ylabel("TFLOP/s")
     ax1.legend(loc="upper right", fontsize=8)
 
-    ax2.bar(["pinned", "pageable"], [copy["pinned_gbps"], copy["pageable_gbps"]],
-            color=["tab:green", "tab:gray"])
+    ax2.bar(
+        ["pinned", "pageable"],
+        [copy["pinned_gbps"], copy["pageable_gbps"]],
+        color=["tab:green", "tab:gray"],
+    )
     ax2.axhline(copy["link_limit_gbps"], color="black", linestyle="--", label="link limit")
     ax2.set_title(f"host → device copy, {copy['megabytes']:.0f} MB")
     ax2.set_ylabel("GB/s")
     ax2.legend(loc="upper right", fontsize=8)
 
     per_step_ms = [1e3 * sync["sync_every_step_s"], 1e3 * sync["sync_once_s"]]
-    ax3.bar(["sync every\nstep", "sync once\nat the end"], per_step_ms,
-            color=["tab:red", "tab:green"])
+    ax3.bar(
+        ["sync every\nstep", "sync once\nat the end"], per_step_ms, color=["tab:red", "tab:green"]
+    )
     ax3.set_title(f"{sync['steps']} small steps")
     ax3.set_ylabel("total time (ms)")
 
