@@ -513,3 +513,24 @@ def test_docstring_examples_run(monkeypatch, tmp_path):
     result = doctest.testmod(ck, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 10
     assert result.failed == 0
+
+
+def test_messages_name_the_file_without_its_folder(tmp_path) -> None:
+    """Notebook outputs must not show a machine's paths, so messages use the file name."""
+    import builders_guide as bg
+
+    path = tmp_path / "half.pt"
+    bg.save({"w": torch.ones(1000)}, path)
+    path.write_bytes(path.read_bytes()[:500])
+    with pytest.raises(bg.CheckpointError) as info:
+        bg.load(path)
+    assert "'half.pt'" in str(info.value)
+    assert str(tmp_path) not in str(info.value)
+
+
+def test_metadata_comes_back_in_sorted_key_order(tmp_path) -> None:
+    import builders_guide as bg
+
+    path = tmp_path / "m.safetensors"
+    bg.save({"w": torch.ones(2)}, path, metadata={"zeta": "1", "alpha": "2", "mid": "3"})
+    assert list(bg.load_metadata(path)) == ["alpha", "mid", "zeta"]

@@ -216,7 +216,7 @@ _EN: dict[str, str] = {
     # norm_log
     "nl_values_ok": "the values equal torch.stack([g.norm() for g in grads])",
     "nl_values_bad": "the values differ from the L2 norm of each gradient, torch.stack([g.norm() for g in grads])",
-    "nl_sync_bad": "your function moved values to the host {count} times ({calls})",
+    "nl_sync_bad": "your function moved values to the host; transfers counted: {count} ({calls})",
     "nl_sync_ok": "no value leaves the device along the way",
     "nl_device_bad": "for inputs on device 'meta' the result is on device '{device}'",
     "nl_device_ok": "the result stays on the inputs' device (tested with device 'meta')",
@@ -381,7 +381,7 @@ _ID: dict[str, str] = {
     # norm_log
     "nl_values_ok": "nilainya sama dengan torch.stack([g.norm() for g in grads])",
     "nl_values_bad": "nilainya berbeda dari norma L2 setiap gradien, torch.stack([g.norm() for g in grads])",
-    "nl_sync_bad": "fungsi Anda memindahkan nilai ke host sebanyak {count} kali ({calls})",
+    "nl_sync_bad": "fungsi Anda memindahkan nilai ke host; perpindahan terhitung: {count} ({calls})",
     "nl_sync_ok": "tidak ada nilai yang meninggalkan perangkat (device) selama perhitungan",
     "nl_device_bad": "untuk masukan di perangkat 'meta', hasilnya berada di perangkat '{device}'",
     "nl_device_ok": "hasilnya tetap berada di perangkat masukan (diuji dengan perangkat 'meta')",

@@ -451,7 +451,7 @@ def load_metadata(path: PathLike) -> dict[str, str]:
             meta = dict(f.metadata() or {})
     except Exception as err:
         raise _safetensors_damage(path, err) from err
-    return {k: v for k, v in meta.items() if not k.startswith(_PREFIX)}
+    return {k: meta[k] for k in sorted(meta) if not k.startswith(_PREFIX)}
 
 
 def _module_device(model: nn.Module) -> torch.device | None:
@@ -461,15 +461,16 @@ def _module_device(model: nn.Module) -> torch.device | None:
 
 
 def _name(path: pathlib.Path) -> str:
-    return f"'{path}'"
+    """The file's name as messages show it: short, and the same on every machine."""
+    return f"'{path.name}'"
 
 
 def _sniff(path: pathlib.Path) -> str:
     """Check that `path` is a non-empty file and return its format: zip, safetensors, pickle."""
     if not path.exists():
         raise CheckpointNotFoundError(
-            f"{_name(path)} does not exist. Check the name and the folder (the current folder "
-            f"is '{os.getcwd()}'), or save the checkpoint first."
+            f"{_name(path)} does not exist (looked for '{path}'; the current folder is "
+            f"'{os.getcwd()}'). Check the name and the folder, or save the checkpoint first."
         )
     if path.is_dir():
         raise CheckpointNotFoundError(
