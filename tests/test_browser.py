@@ -63,12 +63,41 @@ def wait_for_server(url: str, server: subprocess.Popen, seconds: float = 90) -> 
     raise TimeoutError(f"jupyter lab did not answer at {url} within {seconds} s")
 
 
+def run_all_cells(page, attempts: int = 3) -> None:
+    """Run > Run All Cells, retried until a cell is seen running (a click made while the
+    kernel is still connecting can be dropped)."""
+    started = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+        .some(el => /\\[(\\*|\\d+)\\]/.test(el.textContent))"""
+    for _ in range(attempts):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.wait_for_function(started, timeout=20_000)
+            return
+        except Exception:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"Run All Cells did not start any cell after {attempts} attempts")
+
+
+def quiet_settings(settings_dir: Path) -> None:
+    """JupyterLab settings for a test: no news pop-up, no update check."""
+    folder = settings_dir / "@jupyterlab" / "apputils-extension"
+    folder.mkdir(parents=True)
+    (folder / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
+
+
 @pytest.fixture
 def lab(tmp_path: Path):
     """A JupyterLab server on a temporary copy of the overview notebook."""
     work = tmp_path / "notebooks"
     work.mkdir()
-    shutil.copy(nbc.NOTEBOOKS / "en" / NOTEBOOK, work / NOTEBOOK)
+    nb = nbc.read(nbc.NOTEBOOKS / "en" / NOTEBOOK)
+    for cell in nb["cells"]:  # a fresh notebook, so every prompt and output must be earned
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    nbc.write(work / NOTEBOOK, nb)
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ)
     for var in (
@@ -92,6 +121,7 @@ def lab(tmp_path: Path):
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
+    quiet_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log = open(tmp_path / "jupyter.log", "w")  # noqa: SIM115 (closed below)
@@ -120,23 +150,28 @@ def test_overview_notebook_runs_in_jupyterlab_without_errors(lab) -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(lab["url"])
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-            page.wait_for_selector(
-                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
-            )
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            page.wait_for_function(
-                """n => {
+            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+            run_all_cells(page)
+            shot = lab["dir"] / "overview.png"
+            try:
+                page.wait_for_function(
+                    """n => {
                     const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
                         .map(el => el.textContent.trim());
                     return prompts.length === n && prompts.every(t => /^\\[\\d+\\]:$/.test(t));
                 }""",
-                arg=n_code,
-                timeout=120_000,
-            )
+                    arg=n_code,
+                    timeout=120_000,
+                )
+            except Exception:
+                page.screenshot(path=str(shot), full_page=True)
+                prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+                raise AssertionError(
+                    f"the cells did not all finish within 120 s; prompts: {prompts}; "
+                    f"screenshot: {shot}; server log: {lab['dir'] / 'jupyter.log'}"
+                ) from None
             errors = page.locator("[data-mime-type='application/vnd.jupyter.error']")
             stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
-            shot = lab["dir"] / "overview.png"
             page.screenshot(path=str(shot), full_page=True)
             assert errors.count() == 0, "an error output appeared:\n" + "\n".join(
                 errors.all_inner_texts()
