@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 WORKERS ?= 2
 KERNEL := builders-guide
 # Same options for `make test` and `make test-gpu`: strict nbval (outputs compared), in parallel.
-PYTEST := $(PY) -m pytest -n $(WORKERS) --dist loadscope \
+PYTEST := $(PY) -m pytest -rs -n $(WORKERS) --dist loadscope \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
 	--nbval-cell-timeout 300
 

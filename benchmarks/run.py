@@ -8,7 +8,7 @@ Measures, in one run:
 3. the warm test suite: the same pytest command as `make test`, timed end to end.
 
 It prints a table and writes `benchmarks/results/cpu.json`. Where CUDA is present it also
-runs `benchmarks/cuda.py`, which writes `benchmarks/results/cuda-<gpu>.json`.
+runs `benchmarks/cuda_limits.py`, which writes `benchmarks/results/cuda-<gpu>.json`.
 
     python benchmarks/run.py                 # everything
     python benchmarks/run.py --skip-suite    # notebooks and import cost only
@@ -155,11 +155,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {report['suite']['seconds']:.0f} s: {report['suite']['summary']}")
 
     if torch.cuda.is_available():
-        print("CUDA is present: measuring the GPU as well (benchmarks/cuda.py)")
+        print("CUDA is present: measuring the GPU as well (benchmarks/cuda_limits.py)")
         sys.path.insert(0, str(ROOT / "benchmarks"))
-        import cuda
+        import cuda_limits
 
-        cuda.main([])
+        cuda_limits.main([])
 
     print()
     print(f"{'notebook':<52}{'cells (s)':>10}")

@@ -98,21 +98,23 @@ def badge_row(path: Path, slug: str, ref: str) -> str:
 
 BADGE_PREFIX = "[![Open In Colab]"
 
-_SETUP_COMMENTS = {
+_SETUP_TEXT = {
     "en": (
         "# Setup: the same cell opens every notebook (`make links` keeps it in step).",
         "# Colab or Kaggle: install the helpers, never torch or numpy",
+        "device in use:",
     ),
     "id": (
         "# Persiapan: sel yang sama membuka setiap notebook (`make links` menjaganya tetap seragam).",
         "# Colab atau Kaggle: pasang paket pembantu, tanpa memasang ulang torch atau numpy",
+        "perangkat yang dipakai:",
     ),
 }
 
 
 def setup_source(lang: str, slug: str, ref: str) -> str:
     """The setup cell of every notebook in language `lang`."""
-    head, install = _SETUP_COMMENTS[lang]
+    head, install, device_label = _SETUP_TEXT[lang]
     url = f"git+https://github.com/{slug}@{ref}#subdirectory=helpers"
     return "\n".join(
         [
@@ -130,7 +132,7 @@ def setup_source(lang: str, slug: str, ref: str) -> str:
             f'bg.check.set_language("{lang}")',
             "device = bg.best_device()",
             "print(bg.versions())",
-            'print("device:", device)',
+            f'print("{device_label}", device)',
         ]
     )
 

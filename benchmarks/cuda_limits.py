@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=8192)
     args = parser.parse_args(argv)
     if not torch.cuda.is_available():
-        print("benchmarks/cuda.py: no CUDA device visible; nothing to measure.")
+        print("benchmarks/cuda_limits.py: no CUDA device visible; nothing to measure.")
         return 1
     name = torch.cuda.get_device_name(0)
     family = next((k for k in BF16_PEAK if k in name), None)
