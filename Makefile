@@ -14,6 +14,8 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 WORKERS ?= 2
 KERNEL := builders-guide
+# JupyterLab refuses to run as root (containers, some CI machines) unless told it may.
+LAB_FLAGS := $(shell [ "$$(id -u 2>/dev/null)" = "0" ] && echo --allow-root)
 # Same options for `make test` and `make test-gpu`: strict nbval (outputs compared), in parallel.
 PYTEST := $(PY) -m pytest -rs -n $(WORKERS) --dist loadscope \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
@@ -50,7 +52,7 @@ $(STAMP): requirements.lock helpers/pyproject.toml
 
 lab: $(STAMP)
 	@echo "==> Opening JupyterLab on the overview notebook (Ctrl-C to stop)"
-	$(PY) -m jupyter lab notebooks/en/00-builders-guide.ipynb
+	$(PY) -m jupyter lab $(LAB_FLAGS) notebooks/en/00-builders-guide.ipynb
 
 test: $(STAMP)
 	@echo "==> Running the unit tests and every notebook under strict nbval ($(WORKERS) workers)"
