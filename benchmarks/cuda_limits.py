@@ -23,9 +23,9 @@ from pathlib import Path
 
 import builders_guide as bg
 import torch
+from builders_guide.gpu_results import SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = "builders-guide/cuda-bench/1"
 # Dense (no sparsity) bf16 tensor-core peaks, TFLOP/s, from the vendors' data sheets.
 BF16_PEAK = {"H100": 989.4, "H200": 989.4, "A100": 312.0, "L4": 121.0, "T4": 65.0}
 # Host-to-device link: PCIe 5.0 x16 is 64 GB/s each way in theory, PCIe 4.0 x16 is 32.
@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     out = ROOT / "benchmarks" / "results" / f"cuda-{slug}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
+    bg.read_gpu_results(out)  # the notebook's reader accepts what we wrote
     print(f"wrote {out.relative_to(ROOT)}")
     return 0
 
