@@ -5,8 +5,9 @@ notebook (so autosave never touches the repository), opens it in headless Chromi
 Playwright, runs all cells from the Run menu, and checks that no error or stderr output
 appears. It saves a screenshot in its temporary directory.
 
-It needs Debian's `chromium` (Playwright's own browser download cannot work offline);
-where chromium is absent the test is skipped with one line saying so.
+It needs Debian's `chromium` (Playwright's own browser download cannot work offline), or
+a Google Chrome already installed, as on GitHub's Linux runners; where neither is found
+the test is skipped with one line saying so.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from pathlib import Path
 import nbcommon as nbc
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
