@@ -58,7 +58,9 @@ def time_notebook(path: Path) -> dict[str, float]:
             nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": tmp}}
         )
         start = time.perf_counter()
-        with client.setup_kernel():
+        with client.setup_kernel(
+            stderr=subprocess.DEVNULL
+        ):  # kernel log noise; cell stderr still arrives
             started = time.perf_counter()
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type == "code" and nbc.REQUIRES_GPU_TAG not in nbc.tags(cell):

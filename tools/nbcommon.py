@@ -58,8 +58,22 @@ def read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _as_lines(value: str | list[str]) -> list[str]:
+    text = "".join(value) if isinstance(value, list) else value
+    return text.splitlines(keepends=True)
+
+
 def write(path: Path, nb: dict) -> None:
-    """Write a notebook the way Jupyter does (indent 1, sorted keys, final newline)."""
+    """Write a notebook the way Jupyter does (indent 1, sorted keys, final newline), with
+    multi-line text stored as lists of lines, so that diffs show the lines that changed."""
+    for cell in nb["cells"]:
+        cell["source"] = _as_lines(cell.get("source", ""))
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = _as_lines(out["text"])
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("text/") and isinstance(value, str | list):
+                    out["data"][mime] = _as_lines(value)
     text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     path.write_text(text, encoding="utf-8")
 

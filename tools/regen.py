@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -80,7 +81,9 @@ def execute(path: Path, has_cuda: bool, timeout: int = 600) -> float:
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    with client.setup_kernel():
+    with client.setup_kernel(
+        stderr=subprocess.DEVNULL
+    ):  # kernel log noise; cell stderr still arrives
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
