@@ -151,3 +151,39 @@ def test_gpu_notebook_opens_on_a_colab_gpu_runtime() -> None:
             meta = nbc.read(path)["metadata"]
             assert meta.get("accelerator") == "GPU"
             assert meta.get("colab", {}).get("gpuType")
+
+
+UNSOLVED = {"en": "Not solved yet", "id": "Belum dikerjakan"}
+
+
+def check_cells(nb: dict) -> list[tuple[int, str]]:
+    """(index, stored text output) of every cell that calls an exercise check."""
+    found = []
+    for i, cell in code_cells(nb):
+        src = nbc.source(cell)
+        if re.search(r"bg\.check\.(?!set_language|make_nested_net)\w+\(", src):
+            text = "".join(
+                "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                for o in cell.get("outputs", [])
+            )
+            found.append((i, text))
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_topic_notebooks_keep_unsolved_starters_and_solutions_pass(path: Path) -> None:
+    """A topic notebook's checks say 'not solved yet' and return False (the learner's turn);
+    a solutions notebook never shows an unsolved check, and its reference answers pass
+    (a deliberately wrong answer shown for contrast may return False)."""
+    nb = nbc.read(path)
+    unsolved = UNSOLVED[nbc.language_of(path)]
+    checks = check_cells(nb)
+    if path.parent.name == "solutions":
+        assert all(unsolved not in text for _, text in checks), "a solution left unsolved"
+        if checks:
+            assert any(text.strip().endswith("True") for _, text in checks), "no check passes"
+        return
+    for i, text in checks:
+        assert unsolved in text and text.strip().endswith("False"), (
+            f"cell {i}: the committed exercise must hold the unsolved starter"
+        )
