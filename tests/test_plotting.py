@@ -152,3 +152,12 @@ def test_figures_save_as_png(tmp_path):
     path = tmp_path / "figure.png"
     ax.figure.savefig(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_hist_params_labels_the_y_axis_as_asked():
+    ax = hist_params(torch.zeros(10), ylabel="jumlah")
+    try:
+        assert ax.get_ylabel() == "jumlah"
+        assert hist_params(torch.zeros(10)).get_ylabel() == "count"
+    finally:
+        plt.close("all")

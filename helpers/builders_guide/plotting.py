@@ -154,6 +154,7 @@ def hist_params(
     bins: int = 50,
     title: str | None = None,
     xlabel: str = "value",
+    ylabel: str = "count",
     figsize: tuple[float, float] = (6, 3.5),
     axes: Axes | None = None,
 ) -> Axes:
@@ -165,6 +166,8 @@ def hist_params(
         bins: number of bins per histogram.
         title: the title; by default ``'Distribution of values'``.
         xlabel: the x-axis label.
+        ylabel: the y-axis label (translate it, or say "weights per bin" when panels
+            with different bin widths sit side by side).
         figsize: size of a new figure, in inches (ignored when ``axes`` is given).
         axes: draw into these axes instead of a new figure.
 
@@ -201,7 +204,7 @@ def hist_params(
         data = tensor.detach().flatten().cpu().double().numpy()
         axes.hist(data, bins=bins, alpha=0.6 if len(named) > 1 else 1.0, label=name)
     axes.set_xlabel(xlabel)
-    axes.set_ylabel("count")
+    axes.set_ylabel(ylabel)
     axes.set_title("Distribution of values" if title is None else title)
     if len(named) > 1:
         axes.legend()
