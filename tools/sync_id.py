@@ -94,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATH",
         help="copy an English notebook (e.g. solutions/03-init-param.ipynb) to start a translation",
     )
-    parser.add_argument("--no-run", action="store_true", help="do not re-execute touched notebooks")
+    parser.add_argument(
+        "--no-run",
+        action="store_true",
+        help="do not re-execute the Indonesian notebooks afterwards",
+    )
     args = parser.parse_args(argv)
 
     if args.init:
