@@ -171,3 +171,19 @@ def test_init_layers_refuses_lazy_layers_and_initializes_nothing():
     message = str(excinfo.value)
     assert "Cannot initialize layer '1' (LazyLinear)" in message
     assert "bg.materialize(model, example_input)" in message
+
+
+def test_materialize_with_sizes_that_do_not_fit_says_which_input_and_why():
+    net = nn.Sequential(nn.LazyLinear(8), nn.ReLU(), nn.Linear(5, 2))
+    with pytest.raises(LazyInitError) as info:
+        materialize(net, torch.zeros(3, 4))
+    message = str(info.value)
+    assert "input of shape (3, 4)" in message
+    assert "mat1 and mat2 shapes cannot be multiplied (3x8 and 5x2)" in message
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert net.training, "the model's mode is restored even when the dry run fails"
+
+
+def test_materialize_without_an_example_input_asks_for_one():
+    with pytest.raises(LazyInitError, match="needs an example input"):
+        materialize(nn.Sequential(nn.LazyLinear(3)))

@@ -12,7 +12,8 @@ from torch.nn.parameter import is_lazy
 
 
 class LazyInitError(RuntimeError):
-    """Raised when layers to initialize still have uninitialized (lazy) parameters."""
+    """A lazy model that cannot be used yet: parameters still uninitialized, or a dry run
+    that failed because the sizes do not fit."""
 
 
 def has_uninitialized(model: nn.Module) -> bool:
@@ -56,6 +57,10 @@ def materialize(
     Returns:
         The same model, now with initialized parameters.
 
+    Raises:
+        LazyInitError: when no example input is given, or the dry run fails (a size that
+            does not fit); the message keeps the original error and names the input shape.
+
     Example:
         >>> import torch
         >>> from torch import nn
@@ -69,6 +74,11 @@ def materialize(
     def move(value: Any) -> Any:
         return value.to(device) if device is not None and torch.is_tensor(value) else value
 
+    if not example_inputs and not example_kwargs:
+        raise LazyInitError(
+            "bg.materialize needs an example input: the dry run is what tells lazy layers "
+            "their sizes. Pass one batch, e.g. bg.materialize(model, torch.zeros(2, 20))."
+        )
     inputs = [move(x) for x in example_inputs]
     kwargs = {name: move(value) for name, value in example_kwargs.items()}
     modes = [(module, module.training) for module in model.modules()]
@@ -76,6 +86,14 @@ def materialize(
     try:
         with torch.no_grad():
             model(*inputs, **kwargs)
+    except (RuntimeError, TypeError, ValueError, IndexError) as err:
+        shapes = ", ".join(str(tuple(x.shape)) for x in inputs if torch.is_tensor(x))
+        raise LazyInitError(
+            f"The dry run of {type(model).__name__} on an input of shape {shapes or '?'} "
+            f"failed: {str(err).rstrip('.')}. A layer does not fit what comes before it, or the example "
+            "input has the wrong shape. Check the sizes of the layers that are not lazy, "
+            "and pass one batch shaped like your real data."
+        ) from err
     finally:
         for module, training in modes:
             module.training = training
