@@ -38,6 +38,7 @@ from builders_guide.devices import (
     versions,
 )
 from builders_guide.gpu_results import GpuResultsError, plot_gpu_results, read_gpu_results
+from builders_guide.language import get_language, set_language
 from builders_guide.init import LazyInitError, has_uninitialized, init_layers, materialize
 from builders_guide.params import ParamRow, ParamTable, count_params, param_table, tied_groups
 from builders_guide.plotting import bar_timings, hist_params, plot, set_figsize
@@ -66,6 +67,7 @@ __all__ = [
     "count_params",
     "cpu",
     "env_report",
+    "get_language",
     "gpu",
     "has_uninitialized",
     "hist_params",
@@ -83,6 +85,7 @@ __all__ = [
     "save",
     "save_training_state",
     "set_figsize",
+    "set_language",
     "synchronize",
     "tied_groups",
     "try_all_gpus",
