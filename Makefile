@@ -12,6 +12,16 @@ else
 endif
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# SETUP=none runs the suite with an interpreter that already holds torch and the test tools
+# (for example a GPU machine without internet): `make test-gpu PY=python3 SETUP=none`.
+SETUP ?= venv
+ifeq ($(SETUP),none)
+  NEEDS_SETUP :=
+  RUN_ENV := PYTHONPATH=$(CURDIR)/helpers$(if $(PYTHONPATH),:$(PYTHONPATH))
+else
+  NEEDS_SETUP := $(STAMP)
+  RUN_ENV :=
+endif
 WORKERS ?= 2
 KERNEL := builders-guide
 # JupyterLab refuses to run as root (containers, some CI machines) unless told it may.
@@ -21,12 +31,13 @@ PYTEST := $(PY) -m pytest -rs -n $(WORKERS) --dist loadscope \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
 	--nbval-cell-timeout 300
 
-.PHONY: help setup lab test test-gpu regen lint format bench links sync-id lock clean
+.PHONY: help setup lab test test-gpu test-gpu-run regen lint format bench links sync-id lock clean
 
 help:
 	@echo "make lab       set up .venv (once) and open JupyterLab on the overview notebook"
 	@echo "make test      set up .venv (once) and run unit tests and every notebook (strict nbval)"
 	@echo "make test-gpu  the same suite on a CUDA machine, plus the GPU-only unit tests"
+	@echo "               (PY=python3 SETUP=none: use an interpreter that already has torch and nbval)"
 	@echo "make regen     re-execute every notebook in place to refresh its stored outputs"
 	@echo "make sync-id   carry code, tags and outputs from notebooks/en to notebooks/id"
 	@echo "make links     rewrite badges and setup cells from links.toml"
@@ -58,11 +69,14 @@ test: $(STAMP)
 	@echo "==> Running the unit tests and every notebook under strict nbval ($(WORKERS) workers)"
 	$(PYTEST) tests notebooks
 
-test-gpu: $(STAMP)
+test-gpu:
 	@echo "==> Checking for a CUDA device"
-	@$(PY) tools/require_cuda.py
+	@$(if $(wildcard $(PY)),$(PY),$(if $(filter none,$(SETUP)),$(PY),$(PYTHON_FOR_VENV))) tools/require_cuda.py
+	@$(MAKE) --no-print-directory test-gpu-run
+
+test-gpu-run: $(NEEDS_SETUP)
 	@echo "==> Running the same strict suite on CUDA, GPU-only unit tests included"
-	$(PYTEST) --require-gpu tests notebooks
+	$(RUN_ENV) $(PYTEST) --require-gpu tests notebooks
 
 regen: $(STAMP)
 	@echo "==> Re-executing the notebooks in place"

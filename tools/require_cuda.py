@@ -2,7 +2,13 @@
 
 import sys
 
-import torch
+try:
+    import torch
+except ImportError:
+    sys.exit(
+        f"make test-gpu: this interpreter ({sys.executable}) has no torch. "
+        "Run plain `make test-gpu` to set up .venv, or pass PY= an interpreter that has torch."
+    )
 
 if not torch.cuda.is_available():
     built = torch.version.cuda
