@@ -29,6 +29,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="fail instead of skipping when no CUDA device is visible (make test-gpu)",
     )
+    parser.addoption(
+        "--faults",
+        action="store_true",
+        help="also run the long `faults`-marked fault-injection loops (make test-faults)",
+    )
 
 
 def _cuda_available() -> bool:
@@ -42,6 +47,7 @@ def _is_controller(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "faults: long fault-injection loops; run with --faults")
     if config.getoption("--require-gpu") and not _cuda_available():
         raise pytest.UsageError(
             "--require-gpu was given but no CUDA device is visible. "
@@ -52,6 +58,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--faults"):  # `make test` stays fast; `make test-faults` runs them
+        slow = [item for item in items if item.get_closest_marker("faults")]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if not item.get_closest_marker("faults")]
     if _cuda_available():
         return
     skip = pytest.mark.skip(reason="needs a CUDA device; none is visible here")
