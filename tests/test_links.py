@@ -44,5 +44,7 @@ def test_setup_cells_differ_between_languages_only_in_comments_language_and_mess
     en = nbc.setup_source("en", "a/b", "c")
     id_ = nbc.setup_source("id", "a/b", "c")
     assert nbcommon.normalized_code(en.replace('"en"', '"id"')) == nbcommon.normalized_code(id_)
-    assert 'bg.check.set_language("id")' in id_
+    assert 'bg.set_language("id")' in id_
+    assert 'bg.set_language("en")' in en
+    assert "bg.check.set_language" not in en + id_, "one language setting for the whole package"
     assert "perangkat yang dipakai:" in id_

@@ -161,7 +161,7 @@ def check_cells(nb: dict) -> list[tuple[int, str]]:
     found = []
     for i, cell in code_cells(nb):
         src = nbc.source(cell)
-        if re.search(r"bg\.check\.(?!set_language|make_nested_net)\w+\(", src):
+        if re.search(r"bg\.check\.(?!make_nested_net)\w+\(", src):
             text = "".join(
                 "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
                 for o in cell.get("outputs", [])

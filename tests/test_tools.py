@@ -21,6 +21,52 @@ def test_normalized_code_ignores_comments_and_prose_strings_only() -> None:
     assert nbc.normalized_code("%pip install a  # note") == nbc.normalized_code("%pip install a")
 
 
+@pytest.mark.parametrize(
+    ("en", "id_"),
+    [
+        ('print("doubled:", ok)', 'print("dilipatduakan:", ok)'),
+        ('print("buffers:   ", names)', 'print("buffer:     ", names)'),
+        ("print(f\"{name or '(root)':<16} {kind}\")", "print(f\"{name or '(akar)':<16} {kind}\")"),
+        ('print(f"parameters: {n}")', 'print(f"parameter: {n}")'),
+        ('ax.plot(x, y, label="tied")', 'ax.plot(x, y, label="terikat")'),
+        ('ax.set_title("Loss")', 'ax.set_title("Galat")'),
+        ('ax.legend(["sin", "cos"])', 'ax.legend(["sinus", "kosinus"])'),
+        (
+            'print("step", *(f"{h:>9}" for h in ["own", "averaged"]))',
+            'print("langkah", *(f"{h:>9}" for h in ["sendiri", "rata-rata"]))',
+        ),
+        ('print(f"{n:,} values of {name}")', 'print(f"{name}: {n:,} nilai")'),
+    ],
+)
+def test_printed_labels_and_figure_text_are_translatable(en: str, id_: str) -> None:
+    assert nbc.normalized_code(en) == nbc.normalized_code(id_)
+
+
+@pytest.mark.parametrize(
+    ("en", "id_"),
+    [
+        ('sd["weight"]', 'sd["bobot"]'),
+        ('print(sd["weight"])', 'print(sd["bobot"])'),
+        ('x.to("cuda")', 'x.to("cpu")'),
+        ('print(x.to("cuda"))', 'print(x.to("cpu"))'),
+        (
+            'torch.zeros(2, dtype=getattr(torch, "float16"))',
+            'torch.zeros(2, dtype=getattr(torch, "half"))',
+        ),
+        ('bg.save(net, "model.pt")', 'bg.save(net, "model.safetensors")'),
+        ('print("cuda" in kinds)', 'print("cpu" in kinds)'),
+        ('print(a, sep="")', 'print(a, sep=",")'),
+        ('print({"weight": 1})', 'print({"bobot": 1})'),
+        ('print(f"{x:.2f} s")', 'print(f"{x:.3f} s")'),
+        ('print(f"{loss:.2f} loss")', 'print(f"{grad:.2f} loss")'),
+        ('key = f"{name}.weight"', 'key = f"{name}.bobot"'),
+        ("print(f\"{name or '(root)' == n}\")", "print(f\"{name or '(akar)' == n}\")"),
+    ],
+)
+def test_names_keys_devices_files_and_format_specs_are_still_compared(en: str, id_: str) -> None:
+    assert nbc.normalized_code(en) != nbc.normalized_code(id_)
+
+
 def code(src: str, tags: list[str] | None = None) -> dict:
     cell = {
         "cell_type": "code",
@@ -89,7 +135,7 @@ def test_sync_carries_changed_code_and_tags_and_keeps_the_prose(fake_repo: Path)
     assert nbc.source(synced["cells"][0]).startswith("# Judul")
     assert nbc.source(synced["cells"][2]) == "x = 2  # two"
     assert nbc.tags(synced["cells"][2]) == {"nbval-ignore-output"}
-    assert 'bg.check.set_language("id")' in nbc.source(synced["cells"][1])
+    assert 'bg.set_language("id")' in nbc.source(synced["cells"][1])
     assert sync_id.drift(nbc.read(en_path), synced) == []
 
 

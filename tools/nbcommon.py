@@ -143,7 +143,8 @@ def setup_source(lang: str, slug: str, ref: str) -> str:
             "",
             "torch.manual_seed(0)",
             "torch.set_printoptions(precision=4, sci_mode=False)",
-            f'bg.check.set_language("{lang}")',
+            f'bg.set_language("{lang}")',
+            "bg.check_versions()",
             "device = bg.best_device()",
             "print(bg.versions())",
             f'print("{device_label}", device)',
@@ -157,29 +158,145 @@ def colab_gpu_metadata() -> dict:
 
 
 def _is_prose(text: str) -> bool:
-    """A string literal reads as prose (translatable) when it has a space or a non-ASCII letter."""
+    """A string reads as prose (translatable anywhere) when it has a space or a non-ASCII letter."""
     return any(ch.isspace() for ch in text) or any(ord(ch) > 127 for ch in text)
 
 
-def normalized_code(code: str) -> list[str]:
-    """The tokens of a code cell with comments dropped and prose strings blanked.
+LABEL_CALLS = frozenset(
+    {
+        "print",
+        "set_title",
+        "set_xlabel",
+        "set_ylabel",
+        "suptitle",
+        "supxlabel",
+        "supylabel",
+        "title",
+        "xlabel",
+        "ylabel",
+        "legend",
+        "text",
+        "annotate",
+        "set_label",
+    }
+)
+"""Calls whose standalone string arguments are shown to the reader: printed labels and
+figure text. Such a string is translatable even without a space: `print("doubled:", ok)`."""
 
-    Two editions of a notebook must have equal normalized code in every cell: comments and
-    string literals that read as prose (printed messages, plot titles, docstrings) may be
-    translated; names, numbers, keys and everything else may not. IPython magic and shell
-    lines (`%pip ...`, `!nvidia-smi`) are compared as written, minus a trailing comment.
-    """
+LABEL_KEYWORDS = frozenset({"label", "title", "xlabel", "ylabel", "suptitle"})
+"""Keyword arguments that carry figure text, in any call: `ax.plot(x, y, label="tied")`."""
+
+_COMPARISONS = frozenset({"==", "!=", "<", ">", "<=", ">=", "in", "is", "not"})
+
+
+def _split_fstring(body: str) -> list[tuple[str, ...]]:
+    """Split an f-string's body into ("lit", text) and ("field", expr, conversion, spec)."""
+    parts: list[tuple[str, ...]] = []
+    literal: list[str] = []
+    i, n = 0, len(body)
+    while i < n:
+        if body[i : i + 2] in ("{{", "}}"):
+            literal.append(body[i])
+            i += 2
+            continue
+        if body[i] != "{":
+            literal.append(body[i])
+            i += 1
+            continue
+        parts.append(("lit", "".join(literal)))
+        literal = []
+        j, depth, quote = i + 1, 0, ""
+        while j < n:
+            ch = body[j]
+            if quote:
+                if body.startswith(quote, j):
+                    j, quote = j + len(quote), ""
+                else:
+                    j += 1
+                continue
+            if ch in "'\"":
+                quote = body[j : j + 3] if body[j : j + 3] in ("'''", '"""') else ch
+                j += len(quote)
+                continue
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and (ch == ":" or (ch == "!" and body[j + 1 : j + 2] != "=")):
+                break
+            j += 1
+        expr, conversion, spec = body[i + 1 : j], "", ""
+        if body[j : j + 1] == "!":
+            conversion, j = body[j + 1 : j + 2], j + 2
+        if body[j : j + 1] == ":":
+            k, depth = j + 1, 0
+            while k < n and not (body[k] == "}" and depth == 0):
+                depth += {"{": 1, "}": -1}.get(body[k], 0)
+                k += 1
+            spec, j = body[j + 1 : k], k
+        parts.append(("field", expr, conversion, spec))
+        i = j + 1
+    parts.append(("lit", "".join(literal)))
+    return parts
+
+
+def _string_tokens(literal: str, label: bool) -> list[str]:
+    """The normalized tokens of one string literal (an f-string is taken apart)."""
+    prefix = literal[: len(literal) - len(literal.lstrip("rRbBuUfF"))]
+    if "f" not in prefix.lower():
+        return ["<prose>" if label or _is_prose(literal) else literal]
+    quote = literal[len(prefix) : len(prefix) + 3]
+    quote = quote if quote in ("'''", '"""') else quote[0]
+    parts = _split_fstring(literal[len(prefix) + len(quote) : len(literal) - len(quote)])
+    literals = [part[1] for part in parts if part[0] == "lit" and part[1]]
+    prose = label or any(_is_prose(text) for text in literals)
+    fields = [
+        " ".join(_normalized_tokens(expr, label=prose))
+        + (f"!{conversion}" if conversion else "")
+        + (f":{spec}" if spec else "")
+        for kind, *rest in parts
+        if kind == "field"
+        for expr, conversion, spec in [rest]
+    ]
+    if prose:  # translated prose may reorder its fields, but must show the same ones
+        return ["f<", "<prose>", *sorted(fields), ">"]
+    ordered = [
+        part[1] if part[0] == "lit" else fields.pop(0) for part in parts if part != ("lit", "")
+    ]
+    return ["f<", *ordered, ">"]
+
+
+def _is_label(tokens: list[tuple[int, str]], i: int, stack: list[tuple[str, str]]) -> bool:
+    """Whether the string at `tokens[i]` is text shown to the reader (see LABEL_CALLS)."""
+    if not stack:
+        return False
+    import tokenize
+
+    prev = tokens[i - 1][1] if i > 0 else ""
+    after = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+    kind, name = stack[-1]
+    if kind == "field":  # a string inside a printed f-string's field: `{name or '(root)'}`
+        return name == "label" and prev not in _COMPARISONS and after not in _COMPARISONS
+    if kind == "call" and prev == "=" and i >= 2:
+        return tokens[i - 2][0] == tokenize.NAME and tokens[i - 2][1] in LABEL_KEYWORDS
+    if prev not in ("(", ",", "[") or after not in (",", ")", "]"):
+        return False
+    for kind, name in reversed(stack):  # through list literals and parentheses, to a call
+        if kind == "call":
+            return name in LABEL_CALLS  # print("a:", x), legend(["a", "b"]), print(*["a", "b"])
+        if kind not in ("[", "("):
+            return False  # a subscript d["key"], a dict or a set
+    return False
+
+
+def _merged_tokens(source: str) -> list[tuple[int, str]]:
+    """Significant (type, string) tokens; on Python 3.12+ an f-string is one STRING token,
+    as it is on 3.11, so that both versions normalize alike."""
     import io
     import tokenize
 
-    tokens: list[str] = []
-    python_lines: list[str] = []
-    for line in code.splitlines():
-        if line.lstrip().startswith(("%", "!")):
-            tokens.append(line.split(" #")[0].strip())
-            python_lines.append("")
-        else:
-            python_lines.append(line)
     skip = {
         tokenize.COMMENT,
         tokenize.NL,
@@ -189,16 +306,92 @@ def normalized_code(code: str) -> list[str]:
         tokenize.ENDMARKER,
         tokenize.ENCODING,
     }
-    stringish = {tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", -1)}
-    try:
-        stream = tokenize.generate_tokens(io.StringIO("\n".join(python_lines) + "\n").readline)
-        for tok in stream:
-            if tok.type in skip:
-                continue
-            if tok.type in stringish and _is_prose(tok.string):
-                tokens.append("<prose>")
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
+    lines = source.splitlines(keepends=True)
+    tokens: list[tuple[int, str]] = []
+    depth, start = 0, (0, 0)
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if fstring_start is not None and tok.type == fstring_start:
+            depth += 1
+            if depth == 1:
+                start = tok.start
+            continue
+        if depth:
+            if tok.type == fstring_end:
+                depth -= 1
+                if depth == 0:
+                    (r0, c0), (r1, c1) = start, tok.end
+                    text = "".join(lines[r0 - 1 : r1])
+                    text = text[c0 : len(text) - len(lines[r1 - 1]) + c1]
+                    tokens.append((tokenize.STRING, text))
+            continue
+        if tok.type not in skip:
+            tokens.append((tok.type, tok.string))
+    return tokens
+
+
+def _normalized_tokens(code: str, label: bool | None = None) -> list[str]:
+    """Normalize Python code; `label` is set when `code` is a field of an f-string
+    (True: the f-string is shown to the reader)."""
+    import keyword
+    import tokenize
+
+    tokens = _merged_tokens(code)
+    stack: list[tuple[str, str]] = [] if label is None else [("field", "label" if label else "")]
+    out: list[str] = []
+    for i, (kind, text) in enumerate(tokens):
+        if kind == tokenize.STRING:
+            out.extend(_string_tokens(text, _is_label(tokens, i, stack)))
+            continue
+        out.append(text)
+        if kind == tokenize.OP and text in "([{":
+            prev_kind, prev = tokens[i - 1] if i > 0 else (None, "")
+            callee = prev_kind == tokenize.NAME and not keyword.iskeyword(prev)
+            follows_value = callee or prev in (")", "]") or prev_kind == tokenize.STRING
+            if text == "(" and follows_value:
+                stack.append(("call", prev if callee else ""))
+            elif text == "[" and follows_value:
+                stack.append(("subscript", ""))
             else:
-                tokens.append(tok.string)
+                stack.append((text, ""))
+        elif kind == tokenize.OP and text in ")]}" and stack and stack[-1][0] != "field":
+            stack.pop()
+    return out
+
+
+def normalized_code(code: str) -> list[str]:
+    """The tokens of a code cell with comments dropped and translatable strings blanked.
+
+    Two editions of a notebook must have equal normalized code in every cell. Translatable
+    (blanked to `<prose>`):
+
+    - comments;
+    - string literals that read as prose: a space or a non-ASCII letter (messages, docstrings);
+    - text shown to the reader even without a space: standalone string arguments of `print`
+      and of figure-text calls (`set_title`, `set_xlabel`, `legend`, ... see LABEL_CALLS),
+      also as elements of a list or tuple written inside such a call,
+      `label=`/`title=`/`xlabel=`/`ylabel=` keyword values, and the literal text of such an
+      f-string, so `print("doubled:", ok)` and `print(f"{name or '(root)':<16}")` translate.
+
+    Everything else is compared: names, numbers, dictionary keys and subscripts
+    (`d["weight"]`), dtype and device strings (`"cuda"`), file names, the expressions and
+    format specs of every f-string field (a translated f-string may reorder its fields, not
+    change them), and strings compared with `==` or `in`. IPython magic and shell lines
+    (`%pip ...`, `!nvidia-smi`) are compared as written, minus a trailing comment.
+    """
+    import tokenize
+
+    python_lines: list[str] = []
+    magic: list[str] = []
+    for line in code.splitlines():
+        if line.lstrip().startswith(("%", "!")):
+            magic.append(line.split(" #")[0].strip())
+            python_lines.append("")
+        else:
+            python_lines.append(line)
+    try:
+        tokens = _normalized_tokens("\n".join(python_lines) + "\n")
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return [line.split("#")[0].rstrip() for line in code.splitlines() if line.strip()]
-    return tokens
+    return magic + tokens

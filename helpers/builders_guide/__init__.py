@@ -9,7 +9,7 @@ Example:
     True
 """
 
-from builders_guide import check
+from builders_guide import check, compat
 from builders_guide._version import __version__
 from builders_guide.checkpoint import (
     ArchitectureMismatchError,
@@ -24,6 +24,7 @@ from builders_guide.checkpoint import (
     save,
     save_training_state,
 )
+from builders_guide.compat import check_versions
 from builders_guide.devices import (
     DeviceError,
     accelerator_type,
@@ -64,6 +65,8 @@ __all__ = [
     "benchmark",
     "best_device",
     "check",
+    "check_versions",
+    "compat",
     "count_params",
     "cpu",
     "env_report",

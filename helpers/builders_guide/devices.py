@@ -4,6 +4,9 @@ PyTorch 2.6+ has ``torch.accelerator``, which names the accelerator backend this
 compiled for. A name alone does not mean a device is present (a CUDA build on a laptop
 without a GPU still names ``cuda``), so every answer here is checked against the device
 count and the backend's own ``is_available()``. On older PyTorch we ask the backends directly.
+
+The messages of :class:`DeviceError` and the labels of :func:`env_report` follow
+:func:`builders_guide.set_language`; library names and device types stay as code.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import os
 import platform
 
 import torch
+
+from builders_guide.language import message, number
 
 _BACKENDS = ("cuda", "xpu", "mps")
 
@@ -108,16 +113,11 @@ def gpu(i: int = 0) -> torch.device:
     if 0 <= i < count:
         return torch.device(accelerator_type(), i)
     if count == 0:
-        raise DeviceError(
-            f"No accelerator device {i}: this machine has 0 (CPU only). "
-            "Either no GPU is attached or this PyTorch build has no GPU support. "
-            f"Use bg.try_gpu({i}) to fall back to the CPU, or on Colab choose "
-            "Runtime > Change runtime type > GPU."
-        )
+        raise DeviceError(message("devices.no_accelerator", i=i))
     raise DeviceError(
-        f"No accelerator device {i}: this machine has {count} {accelerator_type()} "
-        f"device(s), numbered 0 to {count - 1}. "
-        f"Use an index in that range, or bg.try_gpu({i}) to fall back to the CPU."
+        message(
+            "devices.index_out_of_range", i=i, count=count, kind=accelerator_type(), last=count - 1
+        )
     )
 
 
@@ -186,7 +186,7 @@ def _version(distribution: str) -> str:
     try:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
-        return "missing"
+        return message("devices.not_installed")
 
 
 def versions() -> str:
@@ -210,12 +210,16 @@ def versions() -> str:
 
 
 def _gib(n_bytes: int) -> str:
-    return f"{n_bytes / 2**30:.1f} GiB"
+    return f"{number(n_bytes / 2**30, '.1f')} GiB"
 
 
 def _cpu_line() -> str:
     """The CPU: its architecture, core count and, where the OS tells, total memory."""
-    line = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    line = message(
+        "devices.cpu_cores",
+        machine=platform.processor() or platform.machine(),
+        cores=os.cpu_count(),
+    )
     try:
         return line + f", {_gib(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES'))}"
     except (AttributeError, ValueError, OSError):
@@ -236,7 +240,9 @@ def _device_lines() -> list[str]:
         else:
             recommended = getattr(torch.mps, "recommended_max_memory", None)
             name = f"Apple MPS ({platform.machine()})"
-            memory = "memory unknown" if recommended is None else _gib(recommended())
+            memory = (
+                message("devices.memory_unknown") if recommended is None else _gib(recommended())
+            )
         lines.append(f"{kind}:{i}: {name}, {memory}")
     return lines
 
@@ -246,7 +252,8 @@ def env_report() -> str:
 
     It lists Python, the platform, library versions, torch threads, every device with its
     name and memory, and the CUDA and cuDNN versions when present.
-    ``python -m builders_guide`` prints it.
+    ``python -m builders_guide`` prints it. Labels and numbers follow
+    :func:`builders_guide.set_language` (``16 cores, 125.5 GiB`` or ``16 inti, 125,5 GiB``).
 
     Example:
         >>> from builders_guide.devices import env_report
@@ -259,13 +266,13 @@ def env_report() -> str:
 
     rows = [
         ("python", f"{platform.python_version()} ({platform.python_implementation()})"),
-        ("platform", platform.platform()),
+        (message("devices.report_platform"), platform.platform()),
         ("torch", torch.__version__),
         ("numpy", _version("numpy")),
         ("matplotlib", _version("matplotlib")),
         ("safetensors", _version("safetensors")),
         ("builders_guide", __version__),
-        ("torch threads", str(torch.get_num_threads())),
+        (message("devices.report_threads"), str(torch.get_num_threads())),
         ("cpu", _cpu_line()),
     ]
     if torch.version.cuda is not None:
@@ -273,6 +280,7 @@ def env_report() -> str:
         cudnn = torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None
         rows.append(("cudnn", str(cudnn)))
     devices = _device_lines()
-    rows.append(("accelerator", accelerator_type() or "none (CPU only)"))
-    rows.extend(("device", line) for line in devices)
+    accelerator = accelerator_type() or message("devices.no_accelerator_short")
+    rows.append((message("devices.report_accelerator"), accelerator))
+    rows.extend((message("devices.report_device"), line) for line in devices)
     return "\n".join(f"{name:<15} {value}" for name, value in rows)

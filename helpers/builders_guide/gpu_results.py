@@ -2,7 +2,8 @@
 
 `make bench` on a CUDA machine writes ``benchmarks/results/cuda-<gpu>.json``. The GPU
 notebook draws that file, so readers without a GPU still see real GPU numbers, labelled
-with the GPU and the date they were measured on.
+with the GPU and the date they were measured on. The figure's text and the messages of
+:class:`GpuResultsError` follow :func:`builders_guide.set_language`.
 
 The file format (``schema`` = ``"builders-guide/cuda-bench/1"``)::
 
@@ -24,6 +25,8 @@ import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from builders_guide.language import message
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -67,36 +70,34 @@ def read_gpu_results(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     path = Path(path)
     if not path.is_file():
-        raise GpuResultsError(
-            f"There is no GPU results file '{path.name}'. Run `make bench` on a CUDA machine "
-            "to measure one."
-        )
+        raise GpuResultsError(message("gpu_results.no_file", name=path.name))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise GpuResultsError(
-            f"'{path.name}' could not be read as JSON ({err}). Re-run `make bench` on the "
-            "CUDA machine to write it again."
-        ) from err
+        raise GpuResultsError(message("gpu_results.not_json", name=path.name, error=err)) from err
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise GpuResultsError(
-            f"'{path.name}' is not a GPU results file (expected schema '{SCHEMA}'). "
-            "Only files written by `make bench` on a CUDA machine can be drawn."
-        )
+        raise GpuResultsError(message("gpu_results.wrong_schema", name=path.name, schema=SCHEMA))
     for key in ("date", "gpu", "torch"):
         if not isinstance(data.get(key), str) or not data[key]:
-            raise GpuResultsError(f"'{path.name}' has no '{key}'. Re-run `make bench`.")
+            raise GpuResultsError(message("gpu_results.missing_field", name=path.name, key=key))
     for section, fields in REQUIRED.items():
         values = data.get(section)
         if not isinstance(values, dict):
-            raise GpuResultsError(f"'{path.name}' has no '{section}' section. Re-run `make bench`.")
+            raise GpuResultsError(
+                message("gpu_results.missing_section", name=path.name, section=section)
+            )
         for field in fields:
             value = values.get(field)
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             if not ok or (field != "relative_difference" and value <= 0):
                 raise GpuResultsError(
-                    f"'{path.name}': {section}.{field} is {value!r}, expected a positive "
-                    "number. Re-run `make bench` on the CUDA machine."
+                    message(
+                        "gpu_results.bad_value",
+                        name=path.name,
+                        section=section,
+                        field=field,
+                        value=value,
+                    )
                 )
     return data
 
@@ -104,7 +105,8 @@ def read_gpu_results(path: str | os.PathLike[str]) -> dict[str, Any]:
 def plot_gpu_results(results: dict[str, Any]) -> Figure:
     """Draw matmul throughput, copy bandwidth and sync cost from one results file.
 
-    The title says which GPU and which day the numbers come from.
+    The title says which GPU and which day the numbers come from. Titles, labels and legends
+    follow :func:`builders_guide.set_language`; units and dtype names stay as they are.
 
     Example:
         >>> from builders_guide.gpu_results import plot_gpu_results, read_gpu_results
@@ -116,7 +118,12 @@ def plot_gpu_results(results: dict[str, Any]) -> Figure:
     mm, copy, sync = results["matmul"], results["copy"], results["sync"]
     fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(11, 3.6))
 
-    labels = ["bf16\n(bg)", "bf16\n(best)", "fp32\nTF32 on", "fp32\nTF32 off"]
+    labels = [
+        "bf16\n(bg)",
+        message("gpu_results.bf16_best"),
+        message("gpu_results.tf32_on"),
+        message("gpu_results.tf32_off"),
+    ]
     values = [
         mm["bf16_helper_tflops"],
         mm["bf16_reference_tflops"],
@@ -124,28 +131,47 @@ def plot_gpu_results(results: dict[str, Any]) -> Figure:
         mm["fp32_tf32_off_tflops"],
     ]
     ax1.bar(labels, values, color=["tab:blue", "tab:cyan", "tab:orange", "tab:red"])
-    ax1.axhline(mm["bf16_peak_tflops"], color="black", linestyle="--", label="bf16 dense peak")
-    ax1.set_title(f"{mm['n']}³ matmul")
+    ax1.axhline(
+        mm["bf16_peak_tflops"],
+        color="black",
+        linestyle="--",
+        label=message("gpu_results.bf16_peak"),
+    )
+    ax1.set_title(message("gpu_results.matmul_title", n=mm["n"]))
     ax1.set_ylabel("TFLOP/s")
     ax1.legend(loc="upper right", fontsize=8)
 
     ax2.bar(
-        ["pinned", "pageable"],
+        [message("gpu_results.pinned"), message("gpu_results.pageable")],
         [copy["pinned_gbps"], copy["pageable_gbps"]],
         color=["tab:green", "tab:gray"],
     )
-    ax2.axhline(copy["link_limit_gbps"], color="black", linestyle="--", label="link limit")
-    ax2.set_title(f"host → device copy, {copy['megabytes']:.0f} MB")
+    ax2.axhline(
+        copy["link_limit_gbps"],
+        color="black",
+        linestyle="--",
+        label=message("gpu_results.link_limit"),
+    )
+    ax2.set_title(message("gpu_results.copy_title", megabytes=copy["megabytes"]))
     ax2.set_ylabel("GB/s")
     ax2.legend(loc="upper right", fontsize=8)
 
     per_step_ms = [1e3 * sync["sync_every_step_s"], 1e3 * sync["sync_once_s"]]
     ax3.bar(
-        ["sync every\nstep", "sync once\nat the end"], per_step_ms, color=["tab:red", "tab:green"]
+        [message("gpu_results.sync_every_step"), message("gpu_results.sync_once")],
+        per_step_ms,
+        color=["tab:red", "tab:green"],
     )
-    ax3.set_title(f"{sync['steps']} small steps")
-    ax3.set_ylabel("total time (ms)")
+    ax3.set_title(message("gpu_results.sync_title", steps=sync["steps"]))
+    ax3.set_ylabel(message("gpu_results.total_time"))
 
-    fig.suptitle(f"Measured on {results['gpu']}, {results['date']} (torch {results['torch']})")
+    fig.suptitle(
+        message(
+            "gpu_results.measured_on",
+            gpu=results["gpu"],
+            date=results["date"],
+            torch=results["torch"],
+        )
+    )
     fig.tight_layout()
     return fig

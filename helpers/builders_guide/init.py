@@ -1,4 +1,7 @@
-"""Materialize lazy models and initialize layers by type."""
+"""Materialize lazy models and initialize layers by type.
+
+The messages of :class:`LazyInitError` follow :func:`builders_guide.set_language`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from typing import Any
 import torch
 from torch import nn
 from torch.nn.parameter import is_lazy
+
+from builders_guide.language import message
 
 
 class LazyInitError(RuntimeError):
@@ -75,10 +80,7 @@ def materialize(
         return value.to(device) if device is not None and torch.is_tensor(value) else value
 
     if not example_inputs and not example_kwargs:
-        raise LazyInitError(
-            "bg.materialize needs an example input: the dry run is what tells lazy layers "
-            "their sizes. Pass one batch, e.g. bg.materialize(model, torch.zeros(2, 20))."
-        )
+        raise LazyInitError(message("init.needs_input"))
     inputs = [move(x) for x in example_inputs]
     kwargs = {name: move(value) for name, value in example_kwargs.items()}
     modes = [(module, module.training) for module in model.modules()]
@@ -89,10 +91,12 @@ def materialize(
     except (RuntimeError, TypeError, ValueError, IndexError) as err:
         shapes = ", ".join(str(tuple(x.shape)) for x in inputs if torch.is_tensor(x))
         raise LazyInitError(
-            f"The dry run of {type(model).__name__} on an input of shape {shapes or '?'} "
-            f"failed: {str(err).rstrip('.')}. A layer does not fit what comes before it, or the example "
-            "input has the wrong shape. Check the sizes of the layers that are not lazy, "
-            "and pass one batch shaped like your real data."
+            message(
+                "init.dry_run_failed",
+                model=type(model).__name__,
+                shapes=shapes or message("init.unknown_shape"),
+                error=str(err).rstrip("."),
+            )
         ) from err
     finally:
         for module, training in modes:
@@ -135,16 +139,14 @@ def init_layers(
     """
     targets = [(name, m) for name, m in model.named_modules() if isinstance(m, types)]
     lazy = [
-        f"{f'layer {name!r}' if name else 'the model itself'} ({type(m).__name__})"
+        message("init.lazy_layer", name=name, type=type(m).__name__)
+        if name
+        else message("init.lazy_model", type=type(m).__name__)
         for name, m in targets
         if has_uninitialized(m)
     ]
     if lazy:
-        raise LazyInitError(
-            f"Cannot initialize {', '.join(lazy)}: the parameters are still uninitialized "
-            "(lazy), so they have no shape yet. Lazy layers learn their shapes from the first "
-            "forward pass. Call bg.materialize(model, example_input) first, then init_layers."
-        )
+        raise LazyInitError(message("init.cannot_init", modules=", ".join(lazy)))
     with torch.no_grad():
         for _, module in targets:
             initializer(module)

@@ -51,9 +51,7 @@ def set_language(lang: str) -> None:
     global _language
     if lang not in LANGUAGES:
         raise ValueError(
-            f"unknown language {lang!r}. The package speaks "
-            f"{', '.join(map(repr, LANGUAGES))}; call bg.set_language('en') or "
-            "bg.set_language('id')."
+            message("language.unknown", code=lang, known=", ".join(map(repr, LANGUAGES)))
         )
     _language = lang
 

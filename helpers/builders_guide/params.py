@@ -1,4 +1,10 @@
-"""Look inside a module: a table of its parameters and buffers, counts, and tied weights."""
+"""Look inside a module: a table of its parameters and buffers, counts, and tied weights.
+
+The table's headers, ``yes``/``no``, ``uninitialized`` and the totals line follow
+:func:`builders_guide.set_language`, and so do its numbers (``1,001,000`` in English,
+``1.001.000`` in Bahasa Indonesia). They are rendered when the table is shown, so a table
+made before a language switch prints in the new language.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,25 @@ import torch
 from torch import nn
 from torch.nn.parameter import is_lazy
 
-_COLUMNS = ("name", "kind", "shape", "dtype", "device", "numel", "trainable", "tied with")
+from builders_guide.language import message, number
+
+_COLUMNS = {
+    "name": "params.column_name",
+    "kind": "params.column_kind",
+    "shape": "params.column_shape",
+    "dtype": None,
+    "device": "params.column_device",
+    "numel": None,
+    "trainable": "params.column_trainable",
+    "tied": "params.column_tied",
+}
+"""The columns, in order, with the catalog key of each header. ``dtype`` and ``numel`` are
+tensor attributes: code, printed as they are."""
+
+
+def _headers() -> tuple[str, ...]:
+    """The column headers in the current language."""
+    return tuple(column if key is None else message(key) for column, key in _COLUMNS.items())
 
 
 @dataclass(frozen=True)
@@ -39,17 +63,36 @@ class ParamRow:
     shared_with: tuple[str, ...] = ()
 
     def _cells(self) -> tuple[str, ...]:
-        """Return the row as strings, in the order of the table's columns."""
+        """Return the row as strings, in the order of the table's columns and the current
+        language (shapes stay as Python prints tuples)."""
         return (
             self.name,
             self.kind,
-            "uninitialized" if self.shape is None else str(self.shape),
+            message("params.uninitialized") if self.shape is None else str(self.shape),
             self.dtype,
             self.device,
-            "-" if self.numel is None else f"{self.numel:,}",
-            "yes" if self.trainable else "no",
+            "-" if self.numel is None else number(self.numel),
+            message("language.yes" if self.trainable else "language.no"),
             ", ".join(self.shared_with),
         )
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """What the totals line reports: distinct tensors, each counted once."""
+
+    total: int
+    trainable: int
+    tensors: int
+    lazy: int
+
+    def line(self) -> str:
+        text = message(
+            "params.totals", total=self.total, trainable=self.trainable, tensors=self.tensors
+        )
+        if self.lazy:
+            text += message("params.totals_lazy", lazy=self.lazy)
+        return text
 
 
 class ParamTable:
@@ -59,7 +102,8 @@ class ParamTable:
 
     Attributes:
         rows: the rows, in registration order.
-        totals: the totals line, e.g. ``'total: 40 parameters (40 trainable) in 2 tensors; ...'``.
+        totals: the totals line in the current language, e.g.
+            ``'total: 40 parameters (40 trainable) in 2 tensors; ...'``.
 
     Example:
         >>> from torch import nn
@@ -69,11 +113,21 @@ class ParamTable:
         (5, ['running_mean', 'running_var', 'num_batches_tracked'])
         >>> table.totals
         'total: 8 parameters (8 trainable) in 2 tensors; tied tensors counted once'
+        >>> import builders_guide as bg
+        >>> bg.set_language("id")
+        >>> table.totals
+        'total: 8 parameter (8 dapat dilatih) dalam 2 tensor; tensor terikat dihitung sekali'
+        >>> bg.set_language("en")
     """
 
-    def __init__(self, rows: list[ParamRow], totals: str) -> None:
+    def __init__(self, rows: list[ParamRow], counts: _Counts) -> None:
         self.rows = rows
-        self.totals = totals
+        self._counts = counts
+
+    @property
+    def totals(self) -> str:
+        """The totals line, in the current language."""
+        return self._counts.line()
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -82,7 +136,7 @@ class ParamTable:
         return iter(self.rows)
 
     def __str__(self) -> str:
-        cells = [_COLUMNS, *(row._cells() for row in self.rows)]
+        cells = [_headers(), *(row._cells() for row in self.rows)]
         widths = [max(len(row[j]) for row in cells) for j in range(len(_COLUMNS))]
         lines = []
         for row in cells:
@@ -97,7 +151,7 @@ class ParamTable:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(column)}</th>" for column in _COLUMNS)
+        head = "".join(f"<th>{html.escape(header)}</th>" for header in _headers())
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row._cells()) + "</tr>"
             for row in self.rows
@@ -116,27 +170,24 @@ def _named_tensors(module: nn.Module, buffers: bool) -> list[tuple[str, str, tor
     return named
 
 
-def _totals(named: list[tuple[str, str, torch.Tensor]]) -> str:
-    """The totals line: distinct parameter tensors, each counted once."""
+def _totals(named: list[tuple[str, str, torch.Tensor]]) -> _Counts:
+    """The counts of the totals line: distinct parameter tensors, each counted once."""
     params = {id(t): t for _, kind, t in named if kind == "parameter"}.values()
     ready = [p for p in params if not is_lazy(p)]
-    total = sum(p.numel() for p in ready)
-    trainable = sum(p.numel() for p in ready if p.requires_grad)
-    line = (
-        f"total: {total:,} parameters ({trainable:,} trainable) in {len(ready)} tensors; "
-        "tied tensors counted once"
+    return _Counts(
+        total=sum(p.numel() for p in ready),
+        trainable=sum(p.numel() for p in ready if p.requires_grad),
+        tensors=len(ready),
+        lazy=len(params) - len(ready),
     )
-    lazy = len(params) - len(ready)
-    if lazy:
-        line += f"; {lazy} more tensors uninitialized (lazy)"
-    return line
 
 
 def param_table(module: nn.Module, buffers: bool = True) -> ParamTable:
     """Return a table of a module's parameters (and buffers), one row per name.
 
     Tied tensors get one row per name, and ``shared_with`` lists the other names.
-    Uninitialized lazy tensors show shape ``uninitialized``.
+    Uninitialized lazy tensors show shape ``uninitialized``. The headers, ``yes``/``no`` and
+    the totals line follow :func:`builders_guide.set_language`.
 
     Args:
         module: the module to inspect.
@@ -155,6 +206,14 @@ def param_table(module: nn.Module, buffers: bool = True) -> ParamTable:
         2.weight  parameter  (1, 8)  float32  cpu         8  yes
         2.bias    parameter  (1,)    float32  cpu         1  yes
         total: 49 parameters (49 trainable) in 4 tensors; tied tensors counted once
+        >>> import builders_guide as bg
+        >>> bg.set_language("id")
+        >>> print(param_table(nn.Linear(400, 3)))
+        nama    jenis      bentuk    dtype    perangkat  numel  dapat dilatih  terikat dengan
+        weight  parameter  (3, 400)  float32  cpu        1.200  ya
+        bias    parameter  (3,)      float32  cpu            3  ya
+        total: 1.203 parameter (1.203 dapat dilatih) dalam 2 tensor; tensor terikat dihitung sekali
+        >>> bg.set_language("en")
     """
     named = _named_tensors(module, buffers)
     names_of = defaultdict(list)
@@ -186,7 +245,8 @@ def count_params(module: nn.Module, trainable_only: bool = False) -> int:
         trainable_only: count only parameters with ``requires_grad=True``.
 
     Raises:
-        ValueError: if a lazy parameter is still uninitialized, so its size is unknown.
+        ValueError: if a lazy parameter is still uninitialized, so its size is unknown
+            (the message follows :func:`builders_guide.set_language`).
 
     Example:
         >>> from torch import nn
@@ -196,11 +256,7 @@ def count_params(module: nn.Module, trainable_only: bool = False) -> int:
     """
     lazy = [name for name, p in module.named_parameters() if is_lazy(p)]
     if lazy:
-        raise ValueError(
-            f"Cannot count parameters: {len(lazy)} are uninitialized (lazy): {lazy}. "
-            "Lazy layers learn their shapes from the first forward pass. "
-            "Run bg.materialize(model, example_input) first."
-        )
+        raise ValueError(message("params.count_lazy", count=len(lazy), names=lazy))
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
 
 

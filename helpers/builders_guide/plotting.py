@@ -3,6 +3,9 @@
 matplotlib is imported inside each function, so importing this package stays cheap and
 changes no matplotlib state. No function here calls ``plt.show()``: end a notebook cell
 with ``plt.show()`` yourself, so that no ``<Figure size ...>`` text lands in the outputs.
+
+Default titles and axis labels, and error messages, follow :func:`builders_guide.set_language`;
+text you pass in is drawn as given.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 from torch.nn.parameter import is_lazy
+
+from builders_guide.language import message
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -123,10 +128,7 @@ def plot(
         if len(xs) == 1:
             xs = xs * len(ys)
     if len(xs) != len(ys):
-        raise ValueError(
-            f"plot got {len(xs)} x series but {len(ys)} y series. "
-            "Pass one x series for all, or one per y series."
-        )
+        raise ValueError(message("plotting.series_mismatch", xs=len(xs), ys=len(ys)))
     axes = _axes(axes, figsize)
     for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         axes.plot(x, y, fmts[i % len(fmts)])
@@ -153,8 +155,8 @@ def hist_params(
     *,
     bins: int = 50,
     title: str | None = None,
-    xlabel: str = "value",
-    ylabel: str = "count",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
     figsize: tuple[float, float] = (6, 3.5),
     axes: Axes | None = None,
 ) -> Axes:
@@ -164,10 +166,10 @@ def hist_params(
         values: one tensor, a mapping from names to tensors, or a module (one histogram
             per parameter, named as in ``named_parameters()``).
         bins: number of bins per histogram.
-        title: the title; by default ``'Distribution of values'``.
-        xlabel: the x-axis label.
-        ylabel: the y-axis label (translate it, or say "weights per bin" when panels
-            with different bin widths sit side by side).
+        title: the title; by default ``'Distribution of values'`` (in the current language).
+        xlabel: the x-axis label; by default ``'value'`` (in the current language).
+        ylabel: the y-axis label; by default ``'count'`` (in the current language). Say
+            "weights per bin" when panels with different bin widths sit side by side.
         figsize: size of a new figure, in inches (ignored when ``axes`` is given).
         axes: draw into these axes instead of a new figure.
 
@@ -184,28 +186,31 @@ def hist_params(
         >>> ax = hist_params({"weight": layer.weight}, title="Default init of Linear(100, 100)")
         >>> ax.get_title()
         'Default init of Linear(100, 100)'
+        >>> import builders_guide as bg
+        >>> bg.set_language("id")
+        >>> ax = hist_params(layer)
+        >>> ax.get_title(), ax.get_xlabel(), ax.get_ylabel()
+        ('Distribusi nilai', 'nilai', 'jumlah')
+        >>> bg.set_language("en")
     """
     if isinstance(values, nn.Module):
         named = dict(values.named_parameters())
     elif torch.is_tensor(values):
-        named = {"values": values}
+        named = {message("plotting.hist_series"): values}
     else:
         named = dict(values)
     if not named:
-        raise ValueError("hist_params got no tensors to draw. Pass a tensor, a dict or a module.")
+        raise ValueError(message("plotting.nothing_to_draw"))
     lazy = [name for name, t in named.items() if is_lazy(t)]
     if lazy:
-        raise ValueError(
-            f"hist_params: {lazy} are uninitialized (lazy) and have no values yet. "
-            "Run bg.materialize(model, example_input) first."
-        )
+        raise ValueError(message("plotting.lazy_values", names=lazy))
     axes = _axes(axes, figsize)
     for name, tensor in named.items():
         data = tensor.detach().flatten().cpu().double().numpy()
         axes.hist(data, bins=bins, alpha=0.6 if len(named) > 1 else 1.0, label=name)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.set_title("Distribution of values" if title is None else title)
+    axes.set_xlabel(message("plotting.hist_xlabel") if xlabel is None else xlabel)
+    axes.set_ylabel(message("plotting.hist_ylabel") if ylabel is None else ylabel)
+    axes.set_title(message("plotting.hist_title") if title is None else title)
     if len(named) > 1:
         axes.legend()
     return axes
@@ -226,8 +231,9 @@ def bar_timings(
         timings: a mapping from names to times in seconds (or to ``BenchmarkResult``s,
             whose medians are used).
         unit: the unit to show: ``'s'``, ``'ms'``, ``'µs'`` (or ``'us'``) or ``'ns'``.
-        title: the title; by default ``'Time per call'``.
-        ylabel: the y-axis label; by default ``'time (ms)'`` for ``unit='ms'``.
+        title: the title; by default ``'Time per call'`` (in the current language).
+        ylabel: the y-axis label; by default ``'time (ms)'`` for ``unit='ms'`` (in the
+            current language).
         figsize: size of a new figure, in inches (ignored when ``axes`` is given).
         axes: draw into these axes instead of a new figure.
 
@@ -244,12 +250,12 @@ def bar_timings(
         'time (ms)'
     """
     if unit not in _TIME_UNITS:
-        raise ValueError(f"Unknown time unit {unit!r}. Use one of {list(_TIME_UNITS)}.")
+        raise ValueError(message("plotting.unknown_unit", unit=unit, units=list(_TIME_UNITS)))
     names = list(timings)
     heights = [getattr(t, "median", t) / _TIME_UNITS[unit] for t in timings.values()]
     axes = _axes(axes, figsize)
     bars = axes.bar(names, heights)
     axes.bar_label(bars, fmt="%.3g")
-    axes.set_ylabel(f"time ({unit})" if ylabel is None else ylabel)
-    axes.set_title("Time per call" if title is None else title)
+    axes.set_ylabel(message("plotting.bar_ylabel", unit=unit) if ylabel is None else ylabel)
+    axes.set_title(message("plotting.bar_title") if title is None else title)
     return axes
