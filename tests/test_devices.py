@@ -23,6 +23,10 @@ from builders_guide.devices import (
 )
 
 CPU = torch.device("cpu")
+NO_ACCELERATOR_API = "torch.accelerator exists from torch 2.6 on; this torch has none to patch"
+needs_accelerator_api = pytest.mark.skipif(
+    not hasattr(torch, "accelerator"), reason=NO_ACCELERATOR_API
+)
 
 
 @pytest.fixture
@@ -34,6 +38,8 @@ def no_accelerator(monkeypatch):
 @pytest.fixture
 def two_cuda_devices(monkeypatch):
     """Pretend torch.accelerator and torch.cuda both report two CUDA devices."""
+    if not hasattr(torch, "accelerator"):
+        pytest.skip(NO_ACCELERATOR_API)
     monkeypatch.setattr(torch.accelerator, "is_available", lambda: True)
     monkeypatch.setattr(torch.accelerator, "device_count", lambda: 2)
     monkeypatch.setattr(
@@ -102,6 +108,7 @@ def test_gpu_beyond_device_count_names_the_valid_range(two_cuda_devices):
         gpu(5)
 
 
+@needs_accelerator_api
 def test_compiled_in_but_absent_accelerator_is_treated_as_absent(monkeypatch):
     # A CUDA build on a machine without a GPU: the backend is named, but no device exists.
     monkeypatch.setattr(
@@ -114,6 +121,7 @@ def test_compiled_in_but_absent_accelerator_is_treated_as_absent(monkeypatch):
     assert try_all_gpus() == [CPU]
 
 
+@needs_accelerator_api
 def test_accelerator_is_checked_against_its_backend(monkeypatch):
     # torch.accelerator claims a device, but torch.cuda disagrees: trust the backend.
     monkeypatch.setattr(torch.accelerator, "is_available", lambda: True)
@@ -127,14 +135,14 @@ def test_accelerator_is_checked_against_its_backend(monkeypatch):
 
 
 def test_older_torch_without_accelerator_module_asks_cuda(monkeypatch):
-    monkeypatch.delattr(torch, "accelerator")
+    monkeypatch.delattr(torch, "accelerator", raising=False)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
     assert try_all_gpus() == [torch.device("cuda", 0), torch.device("cuda", 1)]
 
 
 def test_older_torch_counts_mps_as_one_device(monkeypatch):
-    monkeypatch.delattr(torch, "accelerator")
+    monkeypatch.delattr(torch, "accelerator", raising=False)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     if hasattr(torch, "xpu"):
         monkeypatch.setattr(torch.xpu, "is_available", lambda: False)
@@ -144,7 +152,7 @@ def test_older_torch_counts_mps_as_one_device(monkeypatch):
 
 
 def test_older_torch_without_any_accelerator_falls_back_to_cpu(monkeypatch):
-    monkeypatch.delattr(torch, "accelerator")
+    monkeypatch.delattr(torch, "accelerator", raising=False)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     if hasattr(torch, "xpu"):
         monkeypatch.setattr(torch.xpu, "is_available", lambda: False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import nbcommon as nbc
 import yaml
@@ -73,7 +74,7 @@ def test_ci_runs_make_test_and_nothing_the_readme_does_not_say() -> None:
 
 def test_workflow_files_follow_githubs_schema() -> None:
     files = sorted(str(p) for p in (nbc.ROOT / ".github" / "workflows").glob("*.yml"))
-    assert len(files) == 2
+    assert {"cpu.yml", "gpu.yml", "compat.yml"} <= {Path(f).name for f in files}
     result = subprocess.run(
         [
             sys.executable,
@@ -104,3 +105,60 @@ def test_cpu_workflow_covers_three_systems_without_fail_fast() -> None:
     gpu_job = gpu["jobs"]["test-gpu"]
     assert gpu_job["runs-on"] == ["self-hosted", "gpu"]
     assert any(step.get("run") == "make test-gpu" for step in gpu_job["steps"])
+
+
+def test_pages_workflow_builds_the_book_with_make_site_and_deploys_that_folder() -> None:
+    wf = yaml.safe_load((nbc.ROOT / ".github" / "workflows" / "pages.yml").read_text())
+    assert wf["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    steps = wf["jobs"]["build"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert any(run.startswith("make site") for run in runs), runs
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "_build/site"  # where `make site` writes (tools/book.py)
+    deploy = wf["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages")
+
+
+def _workflow(name: str) -> dict:
+    return yaml.safe_load((nbc.ROOT / ".github" / "workflows" / name).read_text())
+
+
+def test_strict_ci_job_runs_the_locks_python_with_cpu_torch_on_linux_and_windows() -> None:
+    env = yaml.safe_load((nbc.ROOT / "environment.yml").read_text())
+    lock_python = next(d for d in env["dependencies"] if str(d).startswith("python="))
+    job = _workflow("cpu.yml")["jobs"]["test"]
+    assert job["strategy"]["matrix"]["python"] == [lock_python.split("=")[1]]
+    cpu_index = next(s for s in job["steps"] if "PIP_EXTRA_INDEX_URL" in s.get("run", ""))
+    assert cpu_index["if"] == "runner.os != 'macOS'"
+    assert "download.pytorch.org/whl/cpu" in cpu_index["run"]
+    steps = [s.get("name", s.get("uses", "")) for s in job["steps"]]
+    assert steps.index(cpu_index["name"]) < steps.index(
+        "make test (sets up .venv, then unit tests and strict nbval)"
+    )
+
+
+def test_other_pythons_run_errors_only_on_every_system() -> None:
+    job = _workflow("cpu.yml")["jobs"]["errors-only"]
+    assert job["strategy"]["fail-fast"] is False
+    assert set(job["strategy"]["matrix"]["os"]) == {
+        "ubuntu-latest",
+        "macos-latest",
+        "windows-latest",
+    }
+    assert job["strategy"]["matrix"]["python"] == ["3.12", "3.13"]
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert "python tools/compat.py --here" in runs
+    assert not any("requirements.lock" in run for run in runs), (
+        "errors-only runs the newest, not the lock"
+    )
+
+
+def test_weekly_workflow_runs_make_test_compat_against_the_newest_torch() -> None:
+    wf = _workflow("compat.yml")
+    triggers = wf[True] if True in wf else wf["on"]  # YAML 1.1 reads `on` as True
+    assert triggers["schedule"][0]["cron"].split()[2:] == ["*", "*", "1"]
+    job = wf["jobs"]["test-compat"]
+    run = next(s["run"] for s in job["steps"] if "make test-compat" in s.get("run", ""))
+    assert "COMPAT_ARGS=--upgrade" in run
+    assert job["env"]["PIP_EXTRA_INDEX_URL"].endswith("/whl/cpu")

@@ -612,7 +612,7 @@ ID: dict[str, str] = {
     "mismatch_missing": "  tidak ada di checkpoint ({count}): {keys}",
     "mismatch_unexpected": "  ada di checkpoint tetapi tidak ada di model ({count}): {keys}",
     "mismatch_shapes": "  bentuk berbeda ({count}): {keys}",
-    "shape_pair": "{key}: checkpoint {saved} vs model {model}",
+    "shape_pair": "{key}: di checkpoint {saved}, di model {model}",
     "and_more": ", ... dan {count} lainnya",
     "mismatch_advice": (
         "Kemungkinan disimpan dari arsitektur atau konfigurasi yang berbeda. Bangun model "
