@@ -183,6 +183,9 @@ _PLACEHOLDER_FORWARD = 'missing the required "forward"'
 def _stop(worker: threading.Thread, wait_s: float = 1.0) -> bool:
     """Ask a thread that ran too long to stop; return True once it has ended.
 
+    It waits at most ``wait_s`` seconds for the thread to end, and never longer than the
+    time limit itself (``TIMEOUT_S``), so a short limit also gives a short wait.
+
     Python cannot kill a thread. It can raise an exception in it, which takes effect at
     the thread's next Python instruction: enough for an endless Python loop, not for a
     thread blocked inside one long C call (it ends when that call returns).
@@ -192,7 +195,7 @@ def _stop(worker: threading.Thread, wait_s: float = 1.0) -> bool:
         ctypes.pythonapi.PyThreadState_SetAsyncExc(
             ctypes.c_ulong(ident), ctypes.py_object(_Abandoned)
         )
-    worker.join(wait_s)
+    worker.join(min(wait_s, timeout_s()))
     return not worker.is_alive()
 
 
