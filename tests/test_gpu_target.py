@@ -11,21 +11,37 @@ import pytest
 import torch
 
 
-@pytest.mark.skipif(torch.cuda.is_available(), reason="a CUDA device is visible here")
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_make_test_gpu_fails_at_once_with_a_clear_message_without_cuda() -> None:
+def test_make_test_gpu_checks_for_cuda_before_any_setup_or_test() -> None:
+    """`make -n` lists the commands in order without running them (the sub-make is listed too)."""
     run = subprocess.run(
-        ["make", "--no-print-directory", "test-gpu", f"PY={sys.executable}", "SETUP=none"],
+        ["make", "-n", "--no-print-directory", "test-gpu", f"PY={sys.executable}", "SETUP=none"],
         cwd=nbc.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = run.stdout.splitlines()
+    check = next(i for i, line in enumerate(lines) if "tools/require_cuda.py" in line)
+    suite = next(i for i, line in enumerate(lines) if "--require-gpu" in line)
+    assert check < suite
+    assert not any("pip install" in line or "-m venv" in line for line in lines[:suite]), (
+        "SETUP=none must not build an environment"
+    )
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="a CUDA device is visible here")
+def test_require_cuda_fails_with_a_clear_message_without_cuda() -> None:
+    run = subprocess.run(
+        [sys.executable, str(nbc.ROOT / "tools" / "require_cuda.py")],
         capture_output=True,
         text=True,
         timeout=120,
     )
-    output = run.stdout + run.stderr
-    assert run.returncode != 0
-    assert "make test-gpu needs a CUDA device, and none is visible" in output
-    assert "run `make test` for the CPU suite" in output
-    assert "Running the same strict suite" not in output, "the suite must not start"
+    assert run.returncode == 1
+    assert "make test-gpu needs a CUDA device, and none is visible" in run.stderr
+    assert "run `make test` for the CPU suite" in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 def test_require_cuda_names_a_missing_torch(tmp_path) -> None:
