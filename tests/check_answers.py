@@ -732,7 +732,7 @@ WRONG: list[tuple[str, Any, list[str]]] = [
         ReductionHardCoded,
         ["(2, 5) has parameters of shapes (4, 4, 3)", "not from numbers"],
     ),
-    ("tensor_reduction", ReductionBadSubscripts, ["raised RuntimeError: einsum()", "one letter"]),
+    ("tensor_reduction", ReductionBadSubscripts, ["raised ", "one letter"]),
     ("fourier_half", HalfFFTAbs, ["is real (torch.float32)", "not .abs()"]),
     ("fourier_half", HalfRFFT, ["has shape (3, 5), expected (3, 4)", "n // 2 + 1"]),
     ("fourier_half", FullFFT, ["has shape (3, 8), expected (3, 4)", "all n coefficients"]),

@@ -52,3 +52,24 @@ def test_outputs_are_sanitized_with_the_suite_rules() -> None:
     for pattern, replacement in rules:
         text = pattern.sub(replacement, text)
     assert text == "median DURATION at 0xADDRESS"
+
+
+def test_printing_cut_into_several_stream_messages_compares_as_one() -> None:
+    one = [{"output_type": "stream", "name": "stdout", "text": "a\nb\n"}]
+    cut = [
+        {"output_type": "stream", "name": "stdout", "text": "a\n"},
+        {"output_type": "stream", "name": "stdout", "text": ["b\n"]},
+    ]
+    assert cd.merge_streams(cut) == cd.merge_streams(one)
+    assert [cd.text_of(o) for o in cd.merge_streams(cut)] == ["stdout: a\nb\n"]
+
+
+def test_stderr_and_results_stay_separate_from_stdout() -> None:
+    outputs = [
+        {"output_type": "stream", "name": "stdout", "text": "a\n"},
+        {"output_type": "stream", "name": "stderr", "text": "warn\n"},
+        {"output_type": "execute_result", "data": {"text/plain": "1"}},
+        {"output_type": "stream", "name": "stdout", "text": "b\n"},
+    ]
+    texts = [cd.text_of(o) for o in cd.merge_streams(outputs)]
+    assert texts == ["stdout: a\nb\n", "stderr: warn\n", "1"]

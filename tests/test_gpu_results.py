@@ -30,9 +30,17 @@ def test_figure_title_names_the_gpu_and_the_date() -> None:
         assert fig._suptitle.get_text().startswith(
             "Measured on FIXTURE GPU (not a measurement), 2000-01-01"
         )
-        assert len(fig.axes) == 3
+        assert len(fig.axes) == 4
         heights = [p.get_height() for p in fig.axes[0].patches]
         assert heights == [9.0, 10.0, 5.0, 2.0]
+        crossover = fig.axes[3]
+        lines = {line.get_label(): list(line.get_ydata()) for line in crossover.get_lines()}
+        assert lines == {
+            "CPU (4 threads)": [1.0, 10.0, 100.0, 10_000.0],
+            "GPU, data already there": [10.0, 10.0, 20.0, 100.0],
+            "GPU, copies there and back": [50.0, 60.0, 200.0, 2000.0],
+        }
+        assert [t.get_text() for t in crossover.get_xticklabels()] == ["16", "64", "256", "1024"]
     finally:
         plt.close(fig)
 
@@ -45,6 +53,11 @@ def test_figure_title_names_the_gpu_and_the_date() -> None:
         (lambda d: d["matmul"].update(bf16_helper_tflops=-1), "matmul.bf16_helper_tflops is -1"),
         (lambda d: d["sync"].update(steps="ten"), "sync.steps is 'ten'"),
         (lambda d: d.pop("gpu"), "has no 'gpu'"),
+        (lambda d: d.pop("crossover"), "has no 'crossover' section"),
+        (lambda d: d["crossover"]["cuda_s"].pop(), "crossover lists have different lengths"),
+        (lambda d: d["crossover"].update(cpu_s=[1, 2, 0, 4]), "crossover.cpu_s is"),
+        (lambda d: d["crossover"].update(gpu_wins_from=100), "crossover.gpu_wins_from is 100"),
+        (lambda d: d["crossover"].update(sizes=[]), "crossover.sizes is"),
     ],
 )
 def test_damaged_results_are_refused_with_the_field_named(tmp_path, edit, message) -> None:
@@ -69,6 +82,57 @@ def test_no_invented_gpu_figures_ship_in_the_repository() -> None:
     for path in results.glob("cuda-*.json"):
         data = read_gpu_results(path)
         assert "FIXTURE" not in data["gpu"]
+
+
+def test_recorded_results_ship_in_the_package_as_exact_copies_of_the_benchmark_files() -> None:
+    """The notebook draws the package's copy; `make bench` writes both, byte for byte."""
+    root = Path(__file__).resolve().parent.parent
+    recorded = {p.name: p.read_bytes() for p in (root / "benchmarks" / "results").glob("cuda-*")}
+    shipped = {p.name: p.read_bytes() for p in gpu_results.RECORDED.glob("cuda-*")}
+    assert shipped == recorded
+    for result in gpu_results.recorded_gpu_results():
+        assert "FIXTURE" not in result["gpu"]
+
+
+def test_the_crossover_is_where_the_gpu_wins_at_every_larger_size() -> None:
+    """gpu_wins_from agrees with the timings it summarizes, in every shipped file."""
+    for result in gpu_results.recorded_gpu_results():
+        cross = result["crossover"]
+        for field, gpu in (
+            ("gpu_wins_from", "cuda_s"),
+            ("gpu_with_copy_wins_from", "cuda_with_copy_s"),
+        ):
+            wins = [g < c for c, g in zip(cross["cpu_s"], cross[gpu], strict=True)]
+            n = cross[field]
+            if n is None:
+                assert not wins[-1]
+                continue
+            i = cross["sizes"].index(n)
+            assert all(wins[i:]) and (i == 0 or not wins[i - 1])
+
+
+def test_summary_states_the_ratios_and_the_crossover_of_the_fixture() -> None:
+    from builders_guide import set_language
+
+    data = read_gpu_results(FIXTURE)
+    text = gpu_results.gpu_results_summary(data)
+    assert "90.0% of the best PyTorch run" in text
+    assert "(2.5× faster with TF32)" in text
+    assert "the GPU wins from n = 256 on; counting the copies, from n = 1024 on" in text
+    assert "  1024    10000.0      100.0          2000.0" in text
+    data["crossover"]["gpu_with_copy_wins_from"] = None
+    set_language("id")
+    try:
+        text = gpu_results.gpu_results_summary(data)
+    finally:
+        set_language("en")
+    assert "90,0% dari hasil PyTorch terbaik" in text
+    assert text.endswith(
+        "GPU menang mulai n = 256; bila salinannya ikut dihitung, tidak di ukuran mana pun "
+        "yang diukur"
+    )
+    data["crossover"]["gpu_wins_from"] = None
+    assert gpu_results.gpu_results_summary(data).endswith("the GPU wins at no measured size")
 
 
 def test_docstring_examples_run() -> None:

@@ -51,6 +51,26 @@ def text_of(output: dict) -> str:
     return "image" if "image/png" in data else ""
 
 
+def merge_streams(outputs: list[dict]) -> list[dict]:
+    """Join all stream outputs of one name into the first, as nbval does before comparing.
+
+    How a cell's printing is cut into stream messages depends on timing (when the kernel
+    flushes), not on the device, so two runs are compared on the joined text.
+    """
+    merged: list[dict] = []
+    streams: dict[str, dict] = {}
+    for out in outputs:
+        if out.get("output_type") != "stream":
+            merged.append(out)
+        elif out["name"] in streams:
+            streams[out["name"]]["text"] += "".join(out["text"])
+        else:
+            joined = {**out, "text": "".join(out["text"])}
+            streams[out["name"]] = joined
+            merged.append(joined)
+    return merged
+
+
 def run_one(path: Path, timeout: int) -> dict:
     """Execute one notebook in memory (never written back) and return its cells' outputs."""
     import nbformat
@@ -74,7 +94,7 @@ def run_one(path: Path, timeout: int) -> dict:
         if cell.cell_type != "code":
             continue
         texts = []
-        for out in cell.outputs:
+        for out in merge_streams(cell.outputs):
             text = text_of(out)
             for pattern, replacement in rules:
                 text = pattern.sub(replacement, text)

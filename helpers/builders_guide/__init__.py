@@ -38,9 +38,15 @@ from builders_guide.devices import (
     try_gpu,
     versions,
 )
-from builders_guide.gpu_results import GpuResultsError, plot_gpu_results, read_gpu_results
-from builders_guide.language import get_language, set_language
+from builders_guide.gpu_results import (
+    GpuResultsError,
+    gpu_results_summary,
+    plot_gpu_results,
+    read_gpu_results,
+    recorded_gpu_results,
+)
 from builders_guide.init import LazyInitError, has_uninitialized, init_layers, materialize
+from builders_guide.language import get_language, set_language
 from builders_guide.params import ParamRow, ParamTable, count_params, param_table, tied_groups
 from builders_guide.plotting import bar_timings, hist_params, plot, set_figsize
 from builders_guide.timing import BenchmarkResult, Timer, benchmark, matmul_tflops
@@ -72,6 +78,7 @@ __all__ = [
     "env_report",
     "get_language",
     "gpu",
+    "gpu_results_summary",
     "has_uninitialized",
     "hist_params",
     "init_layers",
@@ -85,6 +92,7 @@ __all__ = [
     "plot",
     "plot_gpu_results",
     "read_gpu_results",
+    "recorded_gpu_results",
     "save",
     "save_training_state",
     "set_figsize",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import torch
@@ -49,7 +50,17 @@ def _reduction(X: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
 
 
 def _tr_hint(error: BaseException) -> str | None:
-    return "hint_tr_einsum" if "einsum()" in str(error) else None
+    """The einsum hint when the error came from ``torch.einsum``, in any torch version.
+
+    torch 2.13 says ``einsum(): ...`` (a RuntimeError); older releases raise a ValueError
+    whose message does not name einsum, so we also look for an ``einsum`` frame.
+    """
+    if "einsum()" in str(error):
+        return "hint_tr_einsum"
+    frames = traceback.extract_tb(error.__traceback__)
+    if any(frame.name == "einsum" for frame in frames):
+        return "hint_tr_einsum"
+    return None
 
 
 def _tensor_reduction(report: f.Report, cls: Any) -> None:
