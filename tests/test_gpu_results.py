@@ -135,6 +135,37 @@ def test_summary_states_the_ratios_and_the_crossover_of_the_fixture() -> None:
     assert gpu_results.gpu_results_summary(data).endswith("the GPU wins at no measured size")
 
 
+@pytest.mark.parametrize(
+    ("lang", "flat"),
+    [
+        ("en", r"Up to n = (\d+) its time stays flat, between (\d+) and (\d+) µs"),
+        ("id", r"Sampai n = (\d+) waktunya tetap datar, antara (\d+) dan (\d+) µs"),
+    ],
+)
+def test_the_gpu_notebook_prose_states_what_the_shipped_measurement_says(lang, flat) -> None:
+    """07's crossover paragraph quotes the newest shipped file: a re-measurement that moves
+    the crossover or the flat launch-bound times must come with new prose."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    nb = json.loads((root / "notebooks" / lang / "07-use-gpu.ipynb").read_text(encoding="utf-8"))
+    prose = " ".join(
+        " ".join("".join(c["source"]).split()) for c in nb["cells"] if c["cell_type"] == "markdown"
+    )
+    cross = gpu_results.recorded_gpu_results()[-1]["crossover"]
+    assert f"n = {cross['gpu_wins_from']}." in prose
+    assert f"n = {cross['gpu_with_copy_wins_from']}," in prose
+    found = re.search(flat, prose)
+    assert found, flat
+    upto, low, high = map(int, found.groups())
+    flat_times = [
+        1e6 * t for n, t in zip(cross["sizes"], cross["cuda_s"], strict=True) if n <= upto
+    ]
+    assert (round(min(flat_times)), round(max(flat_times))) == (low, high)
+    # flat: the largest of those sizes is still within a factor of three of the smallest
+    assert max(flat_times) < 3 * min(flat_times)
+
+
 def test_docstring_examples_run() -> None:
     result = doctest.testmod(gpu_results, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
