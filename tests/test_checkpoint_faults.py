@@ -243,3 +243,39 @@ def test_killed_save_leaves_previous_or_new_checkpoint_loadable(tmp_path, rounds
     ck.save(states[0], paths[".pt"])
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".bg.tmp")]
     print(f"{kills} kills, {len(leftovers)} temp files left and then removed")
+
+
+# ----------------------------------------------------------------------------- save memory
+
+_MEASURE_SAVE = textwrap.dedent(
+    """
+    import resource, sys, torch
+    import builders_guide as bg
+
+    megabytes = int(sys.argv[2])
+    state = {f"w{i}": torch.randn(megabytes * 2**20 // 4 // 8) for i in range(8)}
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    bg.save(state, sys.argv[1])
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print((after - before) / 1024)  # ru_maxrss is in KiB on Linux
+    """
+)
+
+
+@pytest.mark.faults
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB: Linux")
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_save_needs_little_more_memory_than_the_state(tmp_path, suffix):
+    """Peak memory of bg.save grows by under a tenth of the state (a copy would double it)."""
+    megabytes = 256
+    script = tmp_path / "measure.py"
+    script.write_text(_MEASURE_SAVE)
+    result = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / f"m{suffix}"), str(megabytes)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    extra_mb = float(result.stdout.strip())
+    assert extra_mb < megabytes / 10, f"{suffix}: a {megabytes} MB save took {extra_mb:.0f} MB more"

@@ -56,7 +56,7 @@ NEWEST_PYTHON = "3.13"
 GPU_PAIR = ("3.12", "2.11")
 LIBRARIES = ("torch", "numpy", "matplotlib", "safetensors")
 # What the notebooks and unit tests need besides the package's own dependencies.
-TOOLING = ("ipykernel", "nbclient", "nbformat", "pytest")
+TOOLING = ("ipykernel", "nbclient", "nbformat", "pytest", "fickling")
 # Unit tests of the repository's tooling (lock, CI files, browser, notebook files). They do
 # not depend on torch's version and need the lock's tools; `make test` runs them.
 TOOLING_TESTS = (
@@ -380,7 +380,7 @@ def run_unit_tests(root: Path) -> dict:
     """The unit tests of the helper package, in this interpreter."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
-        command = [sys.executable, "-m", "pytest", "-q", "-rs", f"--junitxml={report}", "tests"]
+        command = [sys.executable, "-m", "pytest", "-q", "-rfEs", f"--junitxml={report}", "tests"]
         command += [f"--ignore=tests/{name}" for name in TOOLING_TESTS]
         result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
         counts = {"passed": 0, "failed": 0, "skipped": 0}
