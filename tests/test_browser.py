@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,27 +21,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+import chromium
 import nbcommon as nbc
 import pytest
 
-CHROMIUM = next(
-    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
-)
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NOTEBOOK = "00-builders-guide.ipynb"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
-    ),
+    chromium.needs_chromium,
 ]
 
 
@@ -148,7 +135,7 @@ def test_overview_notebook_runs_in_jupyterlab_without_errors(lab) -> None:
     nb = nbc.read(nbc.NOTEBOOKS / "en" / NOTEBOOK)
     n_code = sum(1 for c in nb["cells"] if c["cell_type"] == "code")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        browser = chromium.launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(lab["url"])

@@ -28,25 +28,12 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import bookbuild as book
+import chromium
 import nbcommon as nbc
 import pytest
 
 BOOK_VENV = nbc.ROOT / ".venv-book"
 BOOK_PY = BOOK_VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-CHROMIUM = next(
-    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
-)
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
-)
 TWIN = {"en": "id", "id": "en"}
 # The words the search page shows in each language: Sphinx's own catalogs (the `id` one
 # says "Hasil Pencarian"), so a page in the wrong language would fail here.
@@ -253,7 +240,7 @@ def browser_page(served: str):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        browser = chromium.launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             problems: list[str] = []
@@ -303,7 +290,7 @@ def _image_outputs(notebook: Path) -> int:
 
 
 @pytest.mark.browser
-@needs_chromium
+@chromium.needs_chromium
 def test_every_page_shows_its_figures_in_the_browser_without_errors(browser_page, served):
     page, problems = browser_page
     missing = []
@@ -324,7 +311,7 @@ def test_every_page_shows_its_figures_in_the_browser_without_errors(browser_page
 
 
 @pytest.mark.browser
-@needs_chromium
+@chromium.needs_chromium
 @pytest.mark.parametrize("lang", nbc.LANGUAGES)
 def test_search_for_state_dict_finds_pages_in_the_readers_language(browser_page, served, lang):
     page, problems = browser_page
@@ -344,7 +331,7 @@ def test_search_for_state_dict_finds_pages_in_the_readers_language(browser_page,
 
 
 @pytest.mark.browser
-@needs_chromium
+@chromium.needs_chromium
 @pytest.mark.parametrize("lang", nbc.LANGUAGES)
 def test_the_language_link_opens_the_twin_page(browser_page, served, lang):
     page, problems = browser_page
