@@ -69,7 +69,9 @@ TOOLING_TESTS = (
     "test_tools.py",
 )
 SNAPSHOT_PARTS = (
+    "Makefile",  # tests/test_gpu_target.py reads `make -n test-gpu`
     "README.md",
+    "README.id.md",  # tests/test_glossary.py checks its terms
     "benchmarks",
     "helpers",
     "notebooks",

@@ -168,6 +168,36 @@ def read_header(path: pathlib.Path, size: int) -> dict[str, Any]:
     return header
 
 
+# Every dtype name of the safetensors format (up to its 0.7 release). A name outside this
+# list is damage, not a dtype that an older installation does not know yet.
+_FORMAT_DTYPES = frozenset(
+    [
+        "BOOL",
+        "U8",
+        "I8",
+        "I16",
+        "U16",
+        "I32",
+        "U32",
+        "I64",
+        "U64",
+        "F16",
+        "BF16",
+        "F32",
+        "F64",
+        "C64",
+        "F4",
+        "F6_E2M3",
+        "F6_E3M2",
+        "F8_E5M2",
+        "F8_E4M3",
+        "F8_E4M3FNUZ",
+        "F8_E5M2FNUZ",
+        "F8_E8M0",
+    ]
+)
+
+
 def _is_ours(meta: Mapping[str, str]) -> bool:
     return bool(_CHECKSUM_FORM.match(meta.get(CHECKSUM, ""))) and KIND in meta
 
@@ -187,17 +217,20 @@ def read(path: pathlib.Path, size: int, map_location: Any) -> Any:
 
     if map_location is not None and not isinstance(map_location, (str, torch.device)):
         raise TypeError(say("map_location", type=type(map_location).__name__))
-    read_header(path, size)  # truncation and a bad header, with sizes, before safetensors
+    header = read_header(path, size)  # truncation and a bad header, before safetensors
     try:
         with safe_open(str(path), framework="pt") as f:
             meta = dict(f.metadata() or {})
             tensors = {key: f.get_tensor(key) for key in f.keys()}  # noqa: SIM118
     except Exception as err:
-        dtype = re.search(r"Dtype not understood: (\w+)", str(err))
+        # Newer safetensors names the dtype it cannot hand to torch; older releases fail on
+        # the header instead, so we also look for a dtype name this installation lacks.
+        found = re.search(r"Dtype not understood: (\w+)", str(err))
+        dtype = found[1] if found else _unknown_dtype(header)
         if dtype:
             version = str(torch.__version__)
             raise CheckpointError(
-                say("unreadable_dtype", name=name(path), dtype=dtype[1], version=version)
+                say("unreadable_dtype", name=name(path), dtype=dtype, version=version)
             ) from err
         raise CorruptCheckpointError(
             say("safetensors_damaged", name=name(path), error=last_line(err))
@@ -210,6 +243,18 @@ def read(path: pathlib.Path, size: int, map_location: Any) -> Any:
         return _rebuild(_moved(tensors, map_location), meta)
     except (ValueError, TypeError, KeyError, AttributeError) as err:
         raise CorruptCheckpointError(say("forged", name=name(path), error=str(err))) from err
+
+
+def _unknown_dtype(header: Mapping[str, Any]) -> str | None:
+    """A well-formed dtype name in the header that this safetensors cannot give to torch."""
+    import safetensors.torch as st
+
+    known = set(getattr(st, "_TYPES", {}))
+    for key, entry in header.items():
+        dtype = entry.get("dtype") if key != "__metadata__" and isinstance(entry, dict) else None
+        if dtype in _FORMAT_DTYPES and dtype not in known:
+            return dtype
+    return None
 
 
 def _moved(tensors: dict[str, torch.Tensor], map_location: Any) -> dict[str, torch.Tensor]:
