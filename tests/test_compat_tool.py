@@ -96,6 +96,8 @@ def test_readme_shows_the_last_compat_table() -> None:
     table = tool.load_table()
     readme = (nbc.ROOT / "README.md").read_text(encoding="utf-8")
     assert table.markdown() in readme, "README's table is stale: run `make test-compat`"
+    readme_id = (nbc.ROOT / "README.id.md").read_text(encoding="utf-8")
+    assert table.markdown("id") in readme_id, "README.id's table is stale: run `make test-compat`"
 
 
 @pytest.mark.skipif(

@@ -66,6 +66,8 @@ TOOLING_TESTS = (
     "test_links.py",
     "test_notebooks.py",
     "test_site.py",
+    # it reads the previous run's compat.json, which the run under way is replacing
+    "test_compat_tool.py",
     "test_tools.py",
 )
 SNAPSHOT_PARTS = (
@@ -475,9 +477,32 @@ class Table:
         "result",
     )
 
-    def cells(self, row: dict) -> list[str]:
+    # README.id.md's table: the same columns, in Indonesian
+    HEADER_ID = (
+        "lingkungan",
+        "Python",
+        "torch",
+        "numpy",
+        "matplotlib",
+        "safetensors",
+        "notebook",
+        "uji unit",
+        "hasil",
+    )
+
+    def cells(self, row: dict, lang: str = "en") -> list[str]:
         v = row["versions"]
         tests = row["unit_tests"]
+        if lang == "id":
+            passed = f"{tests['passed']:,}".replace(",", ".")  # Indonesian thousands mark
+            counts = f"{passed} lolos, {tests['failed']} gagal, {tests['skipped']} dilewati"
+            return [
+                row["name"],
+                *(v[k] for k in ("python", "torch", "numpy", "matplotlib", "safetensors")),
+                f"{row['notebooks_passed']}/{row['notebooks_total']}",
+                counts,
+                "hijau" if row["ok"] else "GAGAL",
+            ]
         return [
             row["name"],
             v["python"],
@@ -490,14 +515,15 @@ class Table:
             "green" if row["ok"] else "FAILED",
         ]
 
-    def markdown(self) -> str:
+    def markdown(self, lang: str = "en") -> str:
+        header = self.HEADER_ID if lang == "id" else self.HEADER
         lines = [
-            f"Last run: {self.date}.",
+            f"Terakhir dijalankan: {self.date}." if lang == "id" else f"Last run: {self.date}.",
             "",
-            "| " + " | ".join(self.HEADER) + " |",
-            "|" + "---|" * len(self.HEADER),
+            "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header),
         ]
-        lines += ["| " + " | ".join(self.cells(row)) + " |" for row in self.rows]
+        lines += ["| " + " | ".join(self.cells(row, lang)) + " |" for row in self.rows]
         return "\n".join(lines)
 
     def text(self) -> str:
@@ -509,16 +535,17 @@ class Table:
 
 
 README = nbc.ROOT / "README.md"
+README_ID = nbc.ROOT / "README.id.md"
 TABLE_START, TABLE_END = "<!-- compat-table -->", "<!-- /compat-table -->"
 
 
-def update_readme(table: Table, readme: Path = README) -> bool:
+def update_readme(table: Table, readme: Path = README, lang: str = "en") -> bool:
     """Put the table between README's compat-table markers; False when they are missing."""
     text = readme.read_text(encoding="utf-8")
     start, end = text.find(TABLE_START), text.find(TABLE_END)
     if start < 0 or end < start:
         return False
-    body = f"{TABLE_START}\n{table.markdown()}\n{TABLE_END}"
+    body = f"{TABLE_START}\n{table.markdown(lang)}\n{TABLE_END}"
     readme.write_text(text[:start] + body + text[end + len(TABLE_END) :], encoding="utf-8")
     return True
 
@@ -609,8 +636,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table.text())
     report_problems(table)
     print(f"wrote {args.out}")
-    if args.out == RESULTS and update_readme(table):
-        print(f"updated the table in {README.name}")
+    if args.out == RESULTS:
+        for readme, lang in ((README, "en"), (README_ID, "id")):
+            if update_readme(table, readme, lang):
+                print(f"updated the table in {readme.name}")
     return 0 if all(row["ok"] for row in table.rows) else 1
 
 
