@@ -34,6 +34,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="also run the long `faults`-marked fault-injection loops (make test-faults)",
     )
+    parser.addoption(
+        "--browser",
+        action="store_true",
+        help="also run the `browser`-marked tests in headless Chromium (make test-browser)",
+    )
 
 
 def _cuda_available() -> bool:
@@ -58,11 +63,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.getoption("--faults"):  # `make test` stays fast; `make test-faults` runs them
-        slow = [item for item in items if item.get_closest_marker("faults")]
-        if slow:
-            config.hook.pytest_deselected(items=slow)
-            items[:] = [item for item in items if not item.get_closest_marker("faults")]
+    # `make test` stays inside its time budget; `make test-faults` and `make test-browser`
+    # (both run by .ci/run) take the long loops and the headless-Chromium tests
+    for marker, option in (("faults", "--faults"), ("browser", "--browser")):
+        if not config.getoption(option):
+            left_out = [item for item in items if item.get_closest_marker(marker)]
+            if left_out:
+                config.hook.pytest_deselected(items=left_out)
+                items[:] = [item for item in items if not item.get_closest_marker(marker)]
     if _cuda_available():
         return
     skip = pytest.mark.skip(reason="needs a CUDA device; none is visible here")

@@ -68,7 +68,12 @@ def test_ci_runs_make_test_and_nothing_the_readme_does_not_say() -> None:
         for line in script.splitlines()
         if line.strip() and not line.strip().startswith("#")
     ]
-    assert commands[-1] == "make test"
+    makes = [c for c in commands if c.startswith("make ")]
+    assert makes == ["make test", "make test-browser"], makes
+    assert commands[-2:] == makes, "the suite runs last, after the chromium set-up"
+    readme = (nbc.ROOT / "README.md").read_text(encoding="utf-8")
+    for command in makes:
+        assert f"`{command}`" in readme, f"{command} is not documented in README.md"
     assert "pytest" not in script
 
 
