@@ -492,27 +492,20 @@ class Table:
 
     def cells(self, row: dict, lang: str = "en") -> list[str]:
         v = row["versions"]
-        tests = row["unit_tests"]
+        passed, failed, skipped = (row["unit_tests"][k] for k in ("passed", "failed", "skipped"))
         if lang == "id":
-            passed = f"{tests['passed']:,}".replace(",", ".")  # Indonesian thousands mark
-            counts = f"{passed} lolos, {tests['failed']} gagal, {tests['skipped']} dilewati"
-            return [
-                row["name"],
-                *(v[k] for k in ("python", "torch", "numpy", "matplotlib", "safetensors")),
-                f"{row['notebooks_passed']}/{row['notebooks_total']}",
-                counts,
-                "hijau" if row["ok"] else "GAGAL",
-            ]
+            thousands = f"{passed:,}".replace(",", ".")  # Indonesian thousands mark
+            tests = f"{thousands} lolos, {failed} gagal, {skipped} dilewati"
+            result = "hijau" if row["ok"] else "GAGAL"
+        else:
+            tests = f"{passed} passed, {failed} failed, {skipped} skipped"
+            result = "green" if row["ok"] else "FAILED"
         return [
             row["name"],
-            v["python"],
-            v["torch"],
-            v["numpy"],
-            v["matplotlib"],
-            v["safetensors"],
+            *(v[k] for k in ("python", "torch", "numpy", "matplotlib", "safetensors")),
             f"{row['notebooks_passed']}/{row['notebooks_total']}",
-            f"{tests['passed']} passed, {tests['failed']} failed, {tests['skipped']} skipped",
-            "green" if row["ok"] else "FAILED",
+            tests,
+            result,
         ]
 
     def markdown(self, lang: str = "en") -> str:

@@ -61,6 +61,12 @@ class GpuResultsError(ValueError):
     """A GPU results file that is missing pieces or is not one at all."""
 
 
+def _bad_value(name: str, section: str, field: str, value: Any) -> GpuResultsError:
+    return GpuResultsError(
+        message("gpu_results.bad_value", name=name, section=section, field=field, value=value)
+    )
+
+
 def read_gpu_results(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read and validate a ``cuda-<gpu>.json`` file written by ``make bench``.
 
@@ -100,15 +106,7 @@ def read_gpu_results(path: str | os.PathLike[str]) -> dict[str, Any]:
             value = values.get(field)
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             if not ok or (field != "relative_difference" and value <= 0):
-                raise GpuResultsError(
-                    message(
-                        "gpu_results.bad_value",
-                        name=path.name,
-                        section=section,
-                        field=field,
-                        value=value,
-                    )
-                )
+                raise _bad_value(path.name, section, field, value)
     _check_crossover(path.name, data)
     return data
 
@@ -126,30 +124,14 @@ def _check_crossover(name: str, data: dict[str, Any]) -> None:
             isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in series
         )
         if not numbers or not series:
-            raise GpuResultsError(
-                message(
-                    "gpu_results.bad_value",
-                    name=name,
-                    section="crossover",
-                    field=field,
-                    value=series,
-                )
-            )
+            raise _bad_value(name, "crossover", field, series)
         lengths.add(len(series))
     if len(lengths) != 1:
         raise GpuResultsError(message("gpu_results.ragged", name=name))
     for field in ("gpu_wins_from", "gpu_with_copy_wins_from"):
         value = cross.get(field)
         if value is not None and value not in cross["sizes"]:
-            raise GpuResultsError(
-                message(
-                    "gpu_results.bad_value",
-                    name=name,
-                    section="crossover",
-                    field=field,
-                    value=value,
-                )
-            )
+            raise _bad_value(name, "crossover", field, value)
     if not isinstance(cross.get("cpu"), str) or not isinstance(cross.get("cpu_threads"), int):
         raise GpuResultsError(message("gpu_results.missing_field", name=name, key="crossover.cpu"))
 
